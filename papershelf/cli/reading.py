@@ -1,0 +1,233 @@
+"""Commands for importing, finding, reading and exporting papers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from papershelf.cli import cli
+from papershelf.cli.common import (
+    EXIT_BUSY,
+    EXIT_REJECTED,
+    build_query,
+    expand_paths,
+    fail,
+    filter_options,
+    paper_json,
+    run_app,
+    shelf_from,
+)
+from papershelf.export import markdown
+from papershelf.library import LibraryBusy, LibraryError
+from papershelf.models import DumpError, ImportSummary
+from papershelf.shelf import Shelf, open_shelf
+from papershelf.text import one_line, sanitize
+
+BYTES_PER_PAPER = 1500
+
+
+def import_one(shelf: Shelf, path: Path, force: bool, encoding: str | None) -> ImportSummary:
+    """Import a file, with a progress bar when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return shelf.import_file(path, force=force, encoding=encoding)
+    estimate = max(path.stat().st_size // BYTES_PER_PAPER, 1)
+    label = one_line(path.name)[-30:]
+    with click.progressbar(length=estimate, label=label, file=sys.stderr, show_pos=True) as bar:
+        done = 0
+
+        def step(papers: int) -> None:
+            nonlocal done
+            bar.update(papers - done)
+            done = papers
+
+        return shelf.import_file(path, force=force, encoding=encoding, on_progress=step)
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--force", is_flag=True, help="Re-read files already imported.")
+@click.option("--encoding", help="Decode the files with this encoding instead of guessing.")
+@click.pass_context
+def import_(ctx: click.Context, paths: tuple[str, ...], force: bool, encoding: str | None) -> None:
+    """Import dump files, directories or globs. Each file lands whole or not at all."""
+    files = expand_paths(paths)
+    rejected = 0
+    totals = {"papers": 0, "new": 0, "known": 0, "merged": 0}
+    with shelf_from(ctx) as shelf:
+        for path in files:
+            try:
+                summary = import_one(shelf, path, force, encoding)
+            except LibraryBusy as error:
+                fail(str(error), EXIT_BUSY)
+            except (DumpError, LibraryError) as error:
+                rejected += 1
+                click.echo(f"papershelf: rejected {one_line(str(error))}", err=True)
+                continue
+            except OSError as error:
+                rejected += 1
+                click.echo(f"papershelf: rejected {path}: {error.strerror}", err=True)
+                continue
+            for warning in summary.warnings:
+                click.echo(f"warning: {one_line(warning)}", err=True)
+            click.echo(one_line(summary.line))
+            if not summary.skipped:
+                for key in totals:
+                    totals[key] += getattr(summary, key)
+    click.echo(
+        f"imported {len(files) - rejected} of {len(files)} files: {totals['papers']} papers, "
+        f"{totals['new']} new, {totals['known']} already known, {totals['merged']} merged"
+    )
+    if rejected:
+        sys.exit(EXIT_REJECTED)
+
+
+@cli.command()
+@click.argument("words", nargs=-1)
+@filter_options
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of papers.")
+@click.pass_context
+def search(
+    ctx: click.Context,
+    words: tuple[str, ...],
+    topics: tuple[str, ...],
+    limit: int,
+    as_json: bool,
+    **filters: Any,
+) -> None:
+    """Fuzzy search: typos, word order and partial words still find the paper.
+
+    QUERY may also hold filters: topic:SLUG is:unread is:read is:starred has:code list:NAME.
+    """
+    query = build_query(words, topics, **filters)
+    with shelf_from(ctx) as shelf:
+        pks = shelf.search.run(query, limit=limit)
+        papers = shelf.lib.papers(pks)
+    if as_json:
+        click.echo(json.dumps([paper_json(p) for p in papers], ensure_ascii=False, indent=2))
+        return
+    for paper in papers:
+        mark = "x" if paper.read else " "
+        star = "*" if paper.starred else " "
+        click.echo(f"[{mark}]{star} {paper.id}  {one_line(paper.title)}")
+
+
+@cli.command()
+@click.argument("ref")
+@click.option("--json", "as_json", is_flag=True, help="Print the paper as JSON.")
+@click.pass_context
+def show(ctx: click.Context, ref: str, as_json: bool) -> None:
+    """Show one paper by id (or a unique id prefix, or its arXiv id)."""
+    with shelf_from(ctx) as shelf:
+        paper = shelf.lib.paper(shelf.lib.find(ref))
+        names = shelf.lib.topic_names()
+    if as_json:
+        click.echo(json.dumps(paper_json(paper), ensure_ascii=False, indent=2))
+        return
+    click.echo(one_line(paper.title))
+    click.echo(
+        f"id: {paper.id}   {'read' if paper.read else 'unread'}"
+        f"{'   starred' if paper.starred else ''}"
+    )
+    if paper.topics:
+        click.echo("topics: " + ", ".join(names.get(t, t) for t in paper.topics))
+    for number, lk in enumerate(paper.links, start=1):
+        click.echo(f"[{number}] {lk.kind}: {lk.url}")
+    click.echo("")
+    click.echo(sanitize(paper.abstract))
+
+
+@cli.command()
+@click.argument("action", type=click.Choice(["read", "unread", "star", "unstar"]))
+@click.argument("refs", nargs=-1, required=True)
+@click.pass_context
+def mark(ctx: click.Context, action: str, refs: tuple[str, ...]) -> None:
+    """Mark papers read or unread, starred or not."""
+    with shelf_from(ctx) as shelf:
+        pks = [shelf.lib.find(ref) for ref in refs]
+        if action in ("read", "unread"):
+            changed = shelf.lib.set_read(pks, action == "read")
+        else:
+            changed = shelf.lib.set_starred(pks, action == "star")
+    click.echo(f"marked {changed} of {len(pks)} papers {action}")
+
+
+@cli.command()
+@click.argument("words", nargs=-1)
+@filter_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--group-by-topic", is_flag=True, help="One section per topic.")
+@click.pass_context
+def export(
+    ctx: click.Context,
+    words: tuple[str, ...],
+    topics: tuple[str, ...],
+    output: Path | None,
+    group_by_topic: bool,
+    **filters: Any,
+) -> None:
+    """Write the papers of a view as a Markdown reading list (stdout or -o FILE)."""
+    query = build_query(words, topics, **filters)
+    with shelf_from(ctx) as shelf:
+        papers = shelf.lib.papers(shelf.search.run(query))
+        names = shelf.lib.topic_names()
+    text = markdown(
+        papers,
+        description=query.describe(names),
+        topic_names=names,
+        exported_on=date.today(),
+        group_by_topic=group_by_topic,
+    )
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        fail(f"{output}: {error.strerror}")
+    click.echo(f"wrote {len(papers)} papers to {output}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Counts: papers, read, unread, starred, per topic, and the imported files."""
+    with shelf_from(ctx) as shelf:
+        figures = shelf.lib.stats()
+        names = shelf.lib.topic_names()
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        f"{figures['papers']} papers: {figures['unread']} unread, {figures['read']} read, "
+        f"{figures['starred']} starred, {figures['with_code']} with code"
+    )
+    for slug, count in figures["topics"].items():  # type: ignore[attr-defined]
+        click.echo(f"  {count:6}  {names.get(slug, slug)}")
+    for source in figures["sources"]:  # type: ignore[attr-defined]
+        click.echo(f"  source: {one_line(source['path'])} ({source['papers']} papers)")
+
+
+@cli.command()
+@click.pass_context
+def demo(ctx: click.Context) -> None:
+    """Open the app on a fresh temporary copy of the bundled sample library."""
+    from papershelf.sample import sample_files
+
+    workdir = Path(tempfile.mkdtemp(prefix="papershelf-demo-"))
+    try:
+        db = workdir / "demo.db"
+        with open_shelf(db) as shelf:
+            for path in sample_files():
+                shelf.import_file(path)
+        run_app(db)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)

@@ -1,0 +1,364 @@
+"""The reader's library: one SQLite file, opened safely, read and written in short transactions.
+
+Every write runs in `BEGIN IMMEDIATE` so a second writer waits for the lock (up to the
+busy timeout) instead of failing half-way, and a failure rolls the whole change back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from papershelf.models import Link, Paper
+from papershelf.paths import ensure_private_dir
+from papershelf.schema import MIGRATIONS, SCHEMA_VERSION
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_S = 10.0
+
+
+class LibraryError(Exception):
+    """A problem with the library file, worded for the reader in one line."""
+
+
+class LibraryBusy(LibraryError):
+    """Another process held the write lock for longer than the busy timeout."""
+
+
+@dataclass(frozen=True, slots=True)
+class PaperRow:
+    """What one line of the paper list needs; cheap to fetch for the rows in view."""
+
+    pk: int
+    id: str
+    title: str
+    read: bool
+    starred: bool
+    has_code: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TopicCount:
+    slug: str
+    name: str
+    group: str
+    count: int
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def chunks(items: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+class Library:
+    """An open library file; use as a context manager or call close()."""
+
+    def __init__(self, path: str | Path, *, timeout: float = BUSY_TIMEOUT_S) -> None:
+        self.path = Path(path).expanduser()
+        self._check_file()
+        created = not self.path.exists()
+        if created:
+            ensure_private_dir(self.path.parent)
+        try:
+            self.conn = sqlite3.connect(
+                self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+            )
+            self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.DatabaseError as error:
+            raise LibraryError(f"{self.path}: cannot open the library ({error})") from error
+        if mode.lower() != "wal":
+            raise LibraryError(f"{self.path}: cannot switch the library to WAL mode")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        if created:
+            os.chmod(self.path, 0o600)
+        self.db = sqlite_utils.Database(self.conn)
+        self._migrate()
+
+    def _check_file(self) -> None:
+        """Refuse anything at the library path that is not SQLite, rather than overwrite it."""
+        if self.path.is_dir():
+            raise LibraryError(f"{self.path}: is a directory, not a library file")
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            return
+        with self.path.open("rb") as handle:
+            if handle.read(16) != SQLITE_MAGIC:
+                raise LibraryError(f"{self.path}: not a papershelf library (not an SQLite file)")
+
+    def _migrate(self) -> None:
+        try:
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master")}
+        except sqlite3.DatabaseError as error:
+            raise LibraryError(f"{self.path}: the library file is corrupt ({error})") from error
+        if version > SCHEMA_VERSION:
+            raise LibraryError(
+                f"{self.path}: written by a newer papershelf (schema {version}, this one knows "
+                f"{SCHEMA_VERSION}); upgrade papershelf to open it"
+            )
+        if version == 0 and tables:
+            raise LibraryError(f"{self.path}: an SQLite file, but not a papershelf library")
+        if version == SCHEMA_VERSION:
+            return
+        if version > 0:
+            self.backup(self.path.with_name(f"{self.path.name}.v{version}.bak"), overwrite=True)
+        with self.write():
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in script.split(";\n"):
+                    if statement.strip():
+                        self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {number}")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One all-or-nothing write transaction holding the write lock from its start."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise LibraryBusy(
+                    f"{self.path}: library busy (another papershelf is writing); try again"
+                ) from error
+            raise LibraryError(f"{self.path}: cannot write ({error})") from error
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            self.conn.execute("ROLLBACK")
+            raise LibraryError(f"{self.path}: cannot write ({error})") from error
+
+    def backup(self, target: str | Path, *, overwrite: bool = False) -> Path:
+        """A consistent copy made with SQLite's backup API, safe while others write."""
+        target = Path(target).expanduser()
+        if target.exists() and not overwrite:
+            raise LibraryError(f"{target}: already exists; choose another name")
+        if target.exists():
+            target.unlink()
+        copy = sqlite3.connect(target)
+        try:
+            self.conn.backup(copy)
+        finally:
+            copy.close()
+        os.chmod(target, 0o600)
+        return target
+
+    # Reading -------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM papers").fetchone()[0]
+
+    def find(self, ref: str) -> int:
+        """The pk of a paper named by its id, an id prefix, or its arXiv id."""
+        ref = ref.strip()
+        row = self.conn.execute(
+            "SELECT pk FROM papers WHERE id = ? OR arxiv_id = ?", (ref, ref)
+        ).fetchone()
+        if row:
+            return row[0]
+        if len(ref) >= 4:
+            rows = self.conn.execute(
+                "SELECT pk FROM papers WHERE id >= ? AND id < ? LIMIT 2", (ref, ref + "\uffff")
+            ).fetchall()
+            if len(rows) == 1:
+                return rows[0][0]
+            if len(rows) > 1:
+                raise LibraryError(f"paper id {ref!r} is ambiguous; give more characters")
+        raise LibraryError(f"no paper with id {ref!r}")
+
+    def rows(self, pks: Sequence[int]) -> list[PaperRow]:
+        """Light rows for the given pks, in the order given."""
+        found: dict[int, PaperRow] = {}
+        for part in chunks(pks):
+            sql = f"""
+                SELECT p.pk, p.id, p.title, s.read_at IS NOT NULL, coalesce(s.starred, 0),
+                       p.code_url IS NOT NULL
+                FROM papers p LEFT JOIN state s ON s.paper = p.pk
+                WHERE p.pk IN ({marks(len(part))})"""
+            for pk, pid, title, read, starred, code in self.conn.execute(sql, tuple(part)):
+                found[pk] = PaperRow(pk, pid, title, bool(read), bool(starred), bool(code))
+        return [found[pk] for pk in pks if pk in found]
+
+    def paper(self, pk: int) -> Paper:
+        row = self.conn.execute(
+            """SELECT p.id, p.title, p.abstract, coalesce(p.abstract_raw, p.abstract),
+                      p.date_label, p.arxiv_id, p.authors,
+                      s.read_at IS NOT NULL, coalesce(s.starred, 0), coalesce(s.note, '')
+               FROM papers p LEFT JOIN state s ON s.paper = p.pk WHERE p.pk = ?""",
+            (pk,),
+        ).fetchone()
+        if row is None:
+            raise LibraryError(f"no paper with key {pk}")
+        pid, title, abstract, raw, date_label, arxiv_id, authors, read, starred, note = row
+        links = tuple(
+            Link(url, kind, host, original)
+            for url, kind, host, original in self.conn.execute(
+                "SELECT url, kind, host, original FROM links WHERE paper = ? ORDER BY position",
+                (pk,),
+            )
+        )
+        return Paper(
+            id=pid,
+            title=title,
+            abstract=abstract,
+            abstract_raw=raw,
+            links=links,
+            topics=self.paper_topics(pk),
+            read=bool(read),
+            starred=bool(starred),
+            note=note,
+            sources=tuple(
+                path
+                for (path,) in self.conn.execute(
+                    """SELECT s.path FROM paper_sources ps JOIN sources s ON s.id = ps.source
+                       WHERE ps.paper = ? ORDER BY s.id""",
+                    (pk,),
+                )
+            ),
+            date_label=date_label,
+            arxiv_id=arxiv_id,
+            authors=tuple(json.loads(authors)) if authors else (),
+            lists=tuple(
+                name
+                for (name,) in self.conn.execute(
+                    """SELECT l.name FROM list_items li JOIN lists l ON l.id = li.list
+                       WHERE li.paper = ? ORDER BY l.name""",
+                    (pk,),
+                )
+            ),
+        )
+
+    def papers(self, pks: Iterable[int]) -> list[Paper]:
+        return [self.paper(pk) for pk in pks]
+
+    def paper_topics(self, pk: int) -> tuple[str, ...]:
+        return tuple(
+            slug
+            for (slug,) in self.conn.execute(
+                """SELECT pt.slug FROM paper_topics pt JOIN topics t ON t.slug = pt.slug
+                   WHERE pt.paper = ? AND pt.origin != 'removed' ORDER BY t.position""",
+                (pk,),
+            )
+        )
+
+    def topic_names(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT slug, name FROM topics ORDER BY position"))
+
+    def sources(self) -> list[dict[str, object]]:
+        return list(self.db.query("SELECT * FROM sources ORDER BY id"))
+
+    def stats(self) -> dict[str, object]:
+        total = self.count()
+        read = self.conn.execute("SELECT count(*) FROM state WHERE read_at IS NOT NULL").fetchone()[
+            0
+        ]
+        starred = self.conn.execute("SELECT count(*) FROM state WHERE starred = 1").fetchone()[0]
+        with_code = self.conn.execute(
+            "SELECT count(*) FROM papers WHERE code_url IS NOT NULL"
+        ).fetchone()[0]
+        topics = {
+            slug: count
+            for slug, count in self.conn.execute(
+                """SELECT t.slug, count(pt.paper) FROM topics t
+                   LEFT JOIN paper_topics pt ON pt.slug = t.slug AND pt.origin != 'removed'
+                   GROUP BY t.slug ORDER BY t.position"""
+            )
+        }
+        return {
+            "papers": total,
+            "read": read,
+            "unread": total - read,
+            "starred": starred,
+            "with_code": with_code,
+            "topics": topics,
+            "sources": [
+                {"path": s["path"], "papers": s["papers"], "imported_at": s["imported_at"]}
+                for s in self.sources()
+            ],
+        }
+
+    # The reader's state ------------------------------------------------------------------
+
+    def _set_state(
+        self, pks: Sequence[int], column: str, value: object, same: Callable[[object], bool]
+    ) -> int:
+        """Set one state column on many papers; returns how many actually changed."""
+        stamp = now()
+        changed = 0
+        with self.write() as conn:
+            for part in chunks(list(pks)):
+                q = marks(len(part))
+                current = conn.execute(
+                    f"SELECT p.pk, s.{column} FROM papers p LEFT JOIN state s ON s.paper = p.pk "
+                    f"WHERE p.pk IN ({q})",
+                    tuple(part),
+                ).fetchall()
+                todo = [pk for pk, old in current if not same(old)]
+                changed += len(todo)
+                conn.executemany(
+                    "INSERT OR IGNORE INTO state(paper, updated_at) VALUES (?, ?)",
+                    [(pk, stamp) for pk in todo],
+                )
+                conn.executemany(
+                    f"UPDATE state SET {column} = ?, updated_at = ? WHERE paper = ?",
+                    [(value, stamp, pk) for pk in todo],
+                )
+        return changed
+
+    def set_read(self, pks: Sequence[int], read: bool = True) -> int:
+        """Mark papers read or unread; a paper already so keeps its original read time."""
+        return self._set_state(
+            pks, "read_at", now() if read else None, lambda old: (old is not None) == read
+        )
+
+    def set_starred(self, pks: Sequence[int], starred: bool = True) -> int:
+        return self._set_state(pks, "starred", int(starred), lambda old: bool(old) == starred)
+
+    def set_note(self, pk: int, note: str) -> None:
+        self._set_state([pk], "note", note, lambda old: (old or "") == note)
+
+    def tag(self, pk: int, add: Iterable[str] = (), remove: Iterable[str] = ()) -> None:
+        """Manual topic choices; they win over the tagger and survive retagging."""
+        known = set(self.topic_names())
+        add, remove = list(add), list(remove)
+        for slug in (*add, *remove):
+            if slug not in known:
+                raise LibraryError(f"unknown topic {slug!r}; see `papershelf topics`")
+        with self.write() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO paper_topics(paper, slug, origin) VALUES (?, ?, 'manual')",
+                [(pk, slug) for slug in add],
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO paper_topics(paper, slug, origin) VALUES (?, ?, 'removed')",
+                [(pk, slug) for slug in remove],
+            )

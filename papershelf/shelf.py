@@ -1,0 +1,75 @@
+"""Everything a front end needs, opened together: library, taxonomy, tagger and search.
+
+The CLI and the TUI both open a `Shelf`, so they load the same topic configuration and
+share one import path and one search path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import importers
+from papershelf.ingest import ingest
+from papershelf.library import Library
+from papershelf.models import ImportSummary
+from papershelf.paths import topics_config_path
+from papershelf.search import Search
+from papershelf.topics import Tagger, Taxonomy, load_taxonomy
+
+
+@dataclass
+class Shelf:
+    lib: Library
+    taxonomy: Taxonomy
+    tagger: Tagger
+    search: Search
+
+    def import_file(
+        self,
+        path: str | Path,
+        *,
+        force: bool = False,
+        encoding: str | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> ImportSummary:
+        """Open, parse and ingest one file; raises DumpError or LibraryError unchanged."""
+        dump = importers.open_dump(path, encoding=encoding)
+        return ingest(self.lib, dump, self.tagger, force=force, on_progress=on_progress)
+
+    def close(self) -> None:
+        self.lib.close()
+
+    def __enter__(self) -> Shelf:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def sync_topics(lib: Library, taxonomy: Taxonomy) -> None:
+    """Make the topics table match the taxonomy; assignments of vanished topics stay stored."""
+    rows = [
+        (topic.slug, topic.name, topic.group, position, topic.description)
+        for position, topic in enumerate(taxonomy.topics)
+    ]
+    current = lib.conn.execute(
+        "SELECT slug, name, grp, position, description FROM topics ORDER BY position"
+    ).fetchall()
+    if current == rows:
+        return
+    with lib.write() as conn:
+        conn.execute("DELETE FROM topics")
+        conn.executemany("INSERT INTO topics VALUES (?, ?, ?, ?, ?)", rows)
+
+
+def open_shelf(db_path: str | Path, topics_path: Path | None = None) -> Shelf:
+    taxonomy = load_taxonomy(topics_path or topics_config_path())
+    lib = Library(db_path)
+    try:
+        sync_topics(lib, taxonomy)
+    except BaseException:
+        lib.close()
+        raise
+    return Shelf(lib=lib, taxonomy=taxonomy, tagger=Tagger(taxonomy), search=Search(lib))
