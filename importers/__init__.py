@@ -36,9 +36,7 @@ class Format(Protocol):
 
     def sniff(self, head: str) -> bool: ...
 
-    def parse(
-        self, stream: TextIO, warn: Callable[[int, str], None]
-    ) -> Iterator[ParsedPaper]: ...
+    def parse(self, stream: TextIO, warn: Callable[[int, str], None]) -> Iterator[ParsedPaper]: ...
 
 
 FORMATS: list[Format] = []
@@ -95,7 +93,8 @@ class Dump:
         except DumpError as e:
             raise DumpError(self.path, e.problem, e.line) from None
         except UnicodeDecodeError:
-            raise DumpError(self.path, f"changed since it was opened: not {self.encoding}") from None
+            problem = f"changed since it was opened: no longer {self.encoding} text"
+            raise DumpError(self.path, problem) from None
         except OSError as e:
             raise DumpError(self.path, e.strerror or str(e)) from None
         if count == 0:

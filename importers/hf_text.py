@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from functools import partial
+from itertools import pairwise
 from typing import Literal, TextIO
 
 from papershelf.models import DumpError, ParsedPaper
@@ -38,10 +39,11 @@ _GLUED = (
     "byAK and the research community",
 )
 _DATE = re.compile(
-    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(?:, \d{4})?"
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t|tember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.? \d{1,2}(?:, \d{4})?"
     r"|\d{4}-\d{2}-\d{2}"
 )
-_SENTENCE_BREAK = re.compile(r"\.\s+[A-Z]")
+_SENTENCE_BREAK = re.compile(r"\.\s+[^\W\d_]")  # a full stop, space, then a letter
 
 
 # What a line is; plain strings because Enum member access costs more than the hot loop can spare.
@@ -78,15 +80,16 @@ def _prose_score(text: str) -> int:
     n = len(text)
     if n > TITLE_MAX:
         return 99
-    score = (n >= 250) + 2 * (n >= 600) - (n < 120) + text.endswith(".")
+    score = (n >= 150) + (n >= 250) + 2 * (n >= 600) - (n < 120) + text.endswith(".")
     return score + min(2, len(_SENTENCE_BREAK.findall(text)))
 
 
 def classify(text: str, expecting_abstract: bool) -> Kind:
     """What a stripped, non-blank line is, given what the structure expects next.
 
-    The bar for breaking the expectation is low after a title (a line counts as an
-    abstract unless it reads plainly like a title) and high after an abstract.
+    The bar for breaking the expectation is high: after a title, any line that is
+    long, ends with a full stop or reads as prose is its abstract; after an
+    abstract, only a line that reads strongly as prose is not a title.
     """
     n = len(text)
     if n <= 60:
@@ -95,7 +98,9 @@ def classify(text: str, expecting_abstract: bool) -> Kind:
         if n <= 20 and _DATE.fullmatch(text):
             return DATE
     if expecting_abstract:
-        return ABSTRACT if n >= 250 or _prose_score(text) > 0 else TITLE
+        if n >= 150 or text[-1] == "." or _prose_score(text) > 0:
+            return ABSTRACT
+        return TITLE
     return TITLE if n < 120 or _prose_score(text) < 3 else ABSTRACT
 
 
@@ -106,22 +111,27 @@ def parse(stream: TextIO, warn: Callable[[int, str], None]) -> Iterator[ParsedPa
     title_line = 0
     date: str | None = None
     in_header = True  # no abstract yet since the start or the last page header line
-    lineno = 0
-    for raw in iter(partial(stream.readline, LINE_MAX + 1), ""):
-        lineno += 1
+    for lineno, raw in enumerate(iter(partial(stream.readline, LINE_MAX + 1), ""), 1):
         if len(raw) > LINE_MAX and raw[-1] != "\n":
             problem = f"line longer than {LINE_MAX:,} characters: not a title or an abstract"
             raise DumpError(str(name), problem, lineno)
         text = raw.strip()
         if not text:
             continue
-        if title is not None and len(text) >= 250:  # the usual abstract: length settles it
+        # The usual title and the usual abstract: length settles them (see `classify`).
+        n = len(text)
+        if title is not None and n >= 150:
             yield ParsedPaper(title, text, title_line, date)
             title = None
             in_header = False
             continue
+        if title is None and 60 < n < 120 and not in_header:
+            title, title_line = text, lineno
+            continue
         if text[0] == "\ufeff":
             text = text.lstrip("\ufeff").strip()
+            if not text:
+                continue
         if in_header:
             text = _unglue(text)
         kind = classify(text, title is not None)
@@ -140,8 +150,9 @@ def parse(stream: TextIO, warn: Callable[[int, str], None]) -> Iterator[ParsedPa
                 warn(title_line, "title with no abstract")
                 yield ParsedPaper(title, "", title_line, date)
             title = None
-        if kind == HEADER:
+        if kind == HEADER:  # a page header starts a new page, whose date is not yet known
             in_header = True
+            date = None
         elif kind == DATE:
             date = text
         else:
@@ -152,17 +163,14 @@ def parse(stream: TextIO, warn: Callable[[int, str], None]) -> Iterator[ParsedPa
 
 
 def sniff(head: str) -> bool:
-    """A page header line, or mostly title-then-abstract lines, in the file's first KiB."""
+    """A page header line, or mostly title-then-abstract lines, in the file's first 8 KiB."""
     lines = [ln.strip() for ln in head.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     lines = [ln.lstrip("\ufeff") for ln in lines if ln.strip("\ufeff")]
     if not lines or lines[0].startswith(("{", "[", "<")):
         return False
     if any(_is_header(ln) or _unglue(ln) != ln for ln in lines[:20]):
         return True
-    pairs = sum(
-        classify(a, False) is TITLE and _prose_score(b) >= 3
-        for a, b in zip(lines, lines[1:], strict=False)
-    )
+    pairs = sum(classify(a, False) == TITLE and _prose_score(b) >= 3 for a, b in pairwise(lines))
     return pairs >= 1 and 2 * pairs >= 0.6 * len(lines)
 
 

@@ -115,8 +115,8 @@ def _read_through(path: Path, encoding: str, check_nul: bool) -> tuple[str, str 
                     text = decoder.decode(chunk)
                     has_text = has_text or (bool(text) and not text.isspace())
                 except UnicodeDecodeError as e:
-                    at = e.start - pending
-                    failure = f"byte {offset + at} (line {line + _count_lines(chunk[: max(at, 0)])})"
+                    at = max(e.start - pending, 0)
+                    failure = f"byte {offset + at} (line {line + _count_lines(chunk[:at])})"
                     has_text = True  # an undecodable byte is content, whatever else is there
             line += _count_lines(chunk)
             offset += len(chunk)

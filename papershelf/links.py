@@ -31,22 +31,57 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
-from urllib.parse import quote, urlsplit, urlunsplit
+from collections.abc import Iterable, Iterator
+from urllib.parse import quote
 
 from papershelf.models import Link
 
 CODE_HOSTS = frozenset(
-    "github.com gist.github.com gitlab.com bitbucket.org gitee.com codeberg.org "
-    "sourceforge.net pypi.org".split()
+    [
+        "github.com",
+        "gist.github.com",
+        "gitlab.com",
+        "bitbucket.org",
+        "gitee.com",
+        "codeberg.org",
+        "sourceforge.net",
+        "pypi.org",
+    ]
 )
 PAPER_HOSTS = frozenset(
-    "arxiv.org openreview.net aclanthology.org doi.org dl.acm.org proceedings.mlr.press "
-    "proceedings.neurips.cc papers.nips.cc ieeexplore.ieee.org".split()
+    [
+        "arxiv.org",
+        "openreview.net",
+        "aclanthology.org",
+        "doi.org",
+        "dl.acm.org",
+        "proceedings.mlr.press",
+        "proceedings.neurips.cc",
+        "papers.nips.cc",
+        "ieeexplore.ieee.org",
+    ]
 )
 SHORTENERS = frozenset(
-    "goo.gl bit.ly tinyurl.com aka.ms ibm.biz t.co ow.ly is.gd buff.ly rb.gy cutt.ly t.ly "
-    "tiny.cc s.id shorturl.at lnkd.in dub.sh git.io".split()
+    [
+        "goo.gl",
+        "bit.ly",
+        "tinyurl.com",
+        "aka.ms",
+        "ibm.biz",
+        "t.co",
+        "ow.ly",
+        "is.gd",
+        "buff.ly",
+        "rb.gy",
+        "cutt.ly",
+        "t.ly",
+        "tiny.cc",
+        "s.id",
+        "shorturl.at",
+        "lnkd.in",
+        "dub.sh",
+        "git.io",
+    ]
 )
 MIRRORS = {
     "huface.online": "huggingface.co",
@@ -64,30 +99,41 @@ _HUGGING_FACE_KINDS = {
     "papers": "paper",
 }
 _HUGGING_FACE_PAGES = frozenset(
-    "docs blog learn models organizations tasks pricing join login settings".split()
+    [
+        "docs",
+        "blog",
+        "learn",
+        "models",
+        "organizations",
+        "tasks",
+        "pricing",
+        "join",
+        "login",
+        "settings",
+    ]
 )
 _MODELSCOPE_KINDS = {"models": "model", "datasets": "dataset", "studios": "space"}
 
-# Where a URL may be: a scheme separator, `www.`, or a bare domain followed by a path.
-_ANCHOR = re.compile(
-    r"://|www\.|\.(?:com|org|net|io|ai|co|cn|edu|dev|online|app)/", re.IGNORECASE
-)
+# Top-level domains a scheme-less `domain.tld/path` may end in; a bare word with a dot
+# and no path (`Node.js`, `bdsp.io`) is too ambiguous to be a link.
+_BARE_TLDS = frozenset(("com", "org", "net", "io", "ai", "co", "cn", "edu", "dev", "online", "app"))
 # A URL body runs to whitespace or a character URLs never contain unescaped; braces
 # stop it too, because in these dumps they are LaTeX groups, never part of a URL.
 _BODY = re.compile(r"""[^\s<>"{}\\|^`]*""")
-_SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
 _HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")
 _BEFORE_BARE = frozenset("@/:._")
-# `availableathttps://...`: the scheme is the http(s) at the end of the glued word.
-_GLUED_SCHEME = re.compile(r"https?\Z", re.IGNORECASE)
 _HOST_ONLY = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.")
 _TRAILING = frozenset(".,;:!?'\"*")
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _UNSAFE_ASCII = re.compile(r"""[\x00-\x20\x7f\\<>"`]""")
+# RFC 3986, appendix B, with the authority required.
+_URL_PARTS = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)([^?#]*)(?:\?([^#]*))?(?:#(.*))?")
+_HOST_PORT = re.compile(r"([^:]*)(?::(\d{1,5}))?")
 _VALID_HOST = re.compile(
     r"(?=.{1,253}\Z)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})"
     r"|(?:\d{1,3}\.){3}\d{1,3}"
 )
+_ENCODED = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 _QUERY_SAFE = _PATH_SAFE + "?"
 MAX_URL = 2048
@@ -101,19 +147,28 @@ def safe_url(url: str) -> str | None:
     way to disguise the real host). A non-ASCII host is shown as punycode, so a
     look-alike of a known host cannot pass for it; a non-ASCII path is percent-encoded.
     """
+    parts = _parts(url)
+    return None if parts is None else _unsplit(*parts)
+
+
+_Parts = tuple[str, str, int | None, str, str | None, str | None]
+
+
+def _parts(url: str) -> _Parts | None:
+    """(scheme, host, port, path, query, fragment) of a safe URL, normalised; else None."""
     if not url or len(url) > MAX_URL or _UNSAFE_ASCII.search(url):
         return None
     if not url.isascii() and any(unicodedata.category(c)[0] in "CZ" for c in url):
         return None
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
+    parts = _URL_PARTS.fullmatch(url)
+    if parts is None:
         return None
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or "@" in parts.netloc or "[" in parts.netloc:
+    scheme, netloc, path, query, fragment = parts.groups()
+    scheme = scheme.lower()
+    host_port = _HOST_PORT.fullmatch(netloc)
+    if scheme not in ("http", "https") or host_port is None:
         return None
-    host = (parts.hostname or "").rstrip(".")
+    host = host_port[1].lower().rstrip(".")
     if not host.isascii():
         try:
             host = host.encode("idna").decode("ascii").lower()
@@ -121,16 +176,31 @@ def safe_url(url: str) -> str | None:
             return None
     if not _VALID_HOST.fullmatch(host):
         return None
-    netloc = f"{host}:{port}" if port is not None else host
-    path = quote(parts.path, safe=_PATH_SAFE)
-    query = quote(parts.query, safe=_QUERY_SAFE)
-    fragment = quote(parts.fragment, safe=_QUERY_SAFE)
-    return urlunsplit((scheme, netloc, path, query, fragment))
+    port = int(host_port[2]) if host_port[2] else None
+    if port is not None and port > 65535:
+        return None
+    if not _ENCODED.fullmatch(url):
+        path = quote(path, safe=_PATH_SAFE)
+        query = None if query is None else quote(query, safe=_QUERY_SAFE)
+        fragment = None if fragment is None else quote(fragment, safe=_QUERY_SAFE)
+    return scheme, host, port, path, query, fragment
+
+
+def _unsplit(
+    scheme: str, host: str, port: int | None, path: str, query: str | None, fragment: str | None
+) -> str:
+    url = f"{scheme}://{host}" if port is None else f"{scheme}://{host}:{port}"
+    url += path
+    if query is not None:
+        url += "?" + query
+    if fragment is not None:
+        url += "#" + fragment
+    return url
 
 
 def extract_links(text: str) -> tuple[Link, ...]:
     """Every safe link of an abstract, in order of appearance, each canonical URL once."""
-    if not _ANCHOR.search(text):
+    if "/" not in text and "www." not in text:
         return ()
     return _unique(_link(raw) for raw in _candidates(text))
 
@@ -147,10 +217,9 @@ def code_url(links: Iterable[Link]) -> str | None:
 
 def display_host(link: Link) -> str:
     """The host to show beside a link, naming the mirror it was written as, if any."""
-    if link.original:
-        written = urlsplit(link.original).hostname
-        if written and written != link.host:
-            return f"{link.host} (via {written})"
+    written = _parts(link.original) if link.original else None
+    if written and written[1] != link.host:
+        return f"{link.host} (via {written[1]})"
     return link.host
 
 
@@ -167,39 +236,52 @@ def _unique(links: Iterable[Link | None]) -> tuple[Link, ...]:
     return tuple(found)
 
 
-def _candidates(text: str) -> Iterable[str]:
+def _next_anchor(text: str, pos: int) -> tuple[int, int, bool]:
+    """(start, body start, whether scheme-less) of the next possible URL, or (-1, -1, False).
+
+    Only http(s) schemes are looked at, since `safe_url` refuses any other; a scheme glued
+    to the word before it (`availableathttps://`) starts at its `http`. Scheme-less URLs
+    are `www.` or a bare `domain.tld/`; their start is found by the caller.
+    """
+    while True:
+        scheme = text.find("://", pos)
+        www = text.find("www.", pos)
+        first = min(scheme, www) if scheme != -1 and www != -1 else max(scheme, www)
+        slash = text.find("/", pos)
+        while slash != -1 and (first == -1 or slash < first):
+            dot = text.rfind(".", max(pos, slash - 8), slash)
+            if dot > pos and text[dot + 1 : slash].lower() in _BARE_TLDS:
+                return dot, dot + 1, True
+            slash = text.find("/", slash + 1)
+        if first == -1:
+            return -1, -1, False
+        if first == www:
+            return www, www + 4, True
+        head = text[max(0, scheme - 5) : scheme].lower()
+        if head.endswith("https"):
+            return scheme - 5, scheme + 3, False
+        if head.endswith("http"):
+            return scheme - 4, scheme + 3, False
+        pos = scheme + 3
+
+
+def _candidates(text: str) -> Iterator[str]:
     """The raw URL strings of a text, repaired but not yet validated."""
-    done = 0
-    for anchor in _ANCHOR.finditer(text):
-        at = anchor.start()
-        if at < done:
-            continue
-        if anchor[0] == "://":
-            start = at
-            while start > 0 and text[start - 1] in _SCHEME_CHARS:
-                start -= 1
-            while start < at and not text[start].isalpha():
-                start += 1
-            if start == at:
-                continue
-            glued = _GLUED_SCHEME.search(text, start, at)
-            if glued:
-                start = glued.start()
-            body_from = at + 3
-        else:
-            start = at
+    pos = 0
+    while True:
+        start, body, bare = _next_anchor(text, pos)
+        if start == -1:
+            return
+        pos = body
+        if bare:
             while start > 0 and text[start - 1] in _HOST_CHARS:
                 start -= 1
             if start > 0 and (text[start - 1] in _BEFORE_BARE or text[start - 1].isalnum()):
                 continue
-            while start < at and text[start] in ".-":
+            while start < body and text[start] in ".-":
                 start += 1
-            if start == at and anchor[0][0] == ".":
-                continue
-            body_from = at + len(anchor[0])
-        end = _BODY.match(text, body_from).end()
-        end = _rejoin(text, start, end)
-        done = end
+        end = _rejoin(text, start, _BODY.match(text, body).end())
+        pos = end
         # The only whitespace a candidate can hold is the stray space `_rejoin` bridged.
         raw = _trim(text[start:end].replace(" ", ""))
         if raw:
@@ -239,23 +321,22 @@ def _trim(raw: str) -> str:
 
 def _link(raw: str) -> Link | None:
     """The canonical, classified link for a raw URL, or None if it is unsafe."""
-    written = raw if "://" in raw else "https://" + raw
-    url = safe_url(written)
-    if url is None:
+    parts = _parts(raw if "://" in raw else "https://" + raw)
+    if parts is None:
         return None
-    parts = urlsplit(url)
-    host = parts.hostname or ""
+    _, host, port, path, query, fragment = parts
     bare = host.removeprefix("www.")
     original = None
     if bare in MIRRORS:
-        original, bare = url, MIRRORS[bare]
+        original = _unsplit(*parts)
+        bare = MIRRORS[bare]
     if bare not in KNOWN_HOSTS:
-        return Link(url=url, kind=_kind(host, parts.path), host=host)
-    path = parts.path.rstrip("/")
+        url = _unsplit(*parts)
+        return Link(url=url, kind=_kind(host, path), host=host)
+    path = path.rstrip("/")
     if bare in CODE_HOSTS and path.endswith(".git") and path.count("/") == 2:
-        path = path[: -len(".git")]
-    netloc = bare if parts.port is None else f"{bare}:{parts.port}"
-    url = urlunsplit(("https", netloc, path, parts.query, parts.fragment))
+        path = path.removesuffix(".git")
+    url = _unsplit("https", bare, port, path, query, fragment)
     return Link(url=url, kind=_kind(bare, path), host=bare, original=original)
 
 
@@ -263,8 +344,10 @@ def _kind(host: str, path: str) -> str:
     segments = [part for part in path.split("/") if part]
     if host.removeprefix("www.") in SHORTENERS:
         return "other"
-    if host in CODE_HOSTS or host.startswith(("git.", "gitlab.")) or host.endswith(
-        ".sourceforge.net"
+    if (
+        host in CODE_HOSTS
+        or host.startswith(("git.", "gitlab."))
+        or host.endswith(".sourceforge.net")
     ):
         return "code" if segments else "other"
     if host == "huggingface.co":

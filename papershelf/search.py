@@ -21,6 +21,9 @@ from papershelf.library import Library
 from papershelf.query import Query
 
 WORD = re.compile(r"\w+", re.UNICODE)
+SUFFIX = re.compile(
+    r"(?:izations?|isations?|ations?|izing|ising|ized|ised|izes|ises|ize|ise|ing|ed|es|s)$"
+)
 CANDIDATES = 2000
 
 
@@ -35,6 +38,11 @@ class Counts:
 
 def words(text: str) -> list[str]:
     return [w.casefold() for w in WORD.findall(text)]
+
+
+def stem(word: str) -> str:
+    """A crude stem, enough to see that "quantizing" in a title answers "quantization"."""
+    return SUFFIX.sub("", word) if len(word) > 5 else word
 
 
 def filter_sql(query: Query, alias: str = "p") -> tuple[str, list[object]]:
@@ -90,7 +98,8 @@ class Search:
     def variants(self, word: str) -> list[str]:
         """FTS terms for one query word: itself as a prefix, plus close known terms."""
         vocab = self.vocabulary()
-        terms = [f'"{word}"*']
+        root = stem(word)
+        terms = [f'"{root}"*']
         if len(word) >= 4 and word not in self._vocab_set:
             cutoff = 1 if len(word) < 7 else 2
             for term, _, _ in process.extract(
@@ -129,10 +138,10 @@ class Search:
 
     def rerank(self, text: str, hits: Sequence[tuple[int, str, float]]) -> list[int]:
         """Title matches first, then FTS relevance, with fuzzy title similarity as a nudge."""
-        wanted = words(text)
+        wanted = [stem(w) for w in words(text)]
         scored = []
         for position, (pk, title, _) in enumerate(hits):
-            title_words = words(title)
+            title_words = [stem(t) for t in words(title)]
             in_title = sum(
                 any(t.startswith(w) or Levenshtein.distance(w, t) <= 1 for t in title_words)
                 for w in wanted

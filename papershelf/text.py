@@ -20,7 +20,7 @@ _DROPPED = [c for c in range(0x20) if chr(c) not in "\n\t" + _LINE_BREAKS]
 _DROPPED += [0x7F, *(c for c in range(0x80, 0xA0) if chr(c) not in _LINE_BREAKS)]
 _SANITIZE = {c: None for c in _DROPPED} | {ord(c): None for c in _BIDI}
 _SANITIZE |= {ord(c): "\n" for c in _LINE_BREAKS}
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI + "\u2028\u2029]")
+_ASCII_DROP = bytes(c for c in _DROPPED if c < 0x80)
 # A whole CSI or OSC sequence is dropped so no parameter digits are left behind; any other
 # ESC simply disappears with the translate table.
 _ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
@@ -31,12 +31,15 @@ def sanitize(s: str) -> str:
 
     Used at import and again at render, so text from an older library is safe too.
     """
-    if not _UNSAFE.search(s):
-        return s
     if "\x1b" in s:
         s = _ESCAPE_SEQUENCE.sub("", s)
     if "\r\n" in s:
         s = s.replace("\r\n", "\n")
+    if s.isascii() and "\r" not in s and "\v" not in s and "\f" not in s:
+        # bytes.translate is many times faster than str.translate on long ASCII text.
+        raw = s.encode("ascii")
+        kept = raw.translate(None, _ASCII_DROP)
+        return s if len(kept) == len(raw) else kept.decode("ascii")
     return s.translate(_SANITIZE)
 
 
@@ -51,23 +54,61 @@ def title_key(title: str) -> str:
     Callers pass the cleaned title (`clean_latex`), so `\\textit{X}` and `X` agree.
     The library hashes this into paper ids, so changing it changes ids.
     """
+    if title.isascii():
+        return title.lower().encode("ascii").translate(None, _ASCII_NOT_ALNUM).decode("ascii")
     return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", title).casefold())
 
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
+_ASCII_NOT_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
 
 _SYMBOLS = {
     **dict(
         zip(
-            "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho "
-            "sigma tau upsilon phi chi psi omega".split(),
+            [
+                "alpha",
+                "beta",
+                "gamma",
+                "delta",
+                "epsilon",
+                "zeta",
+                "eta",
+                "theta",
+                "iota",
+                "kappa",
+                "lambda",
+                "mu",
+                "nu",
+                "xi",
+                "pi",
+                "rho",
+                "sigma",
+                "tau",
+                "upsilon",
+                "phi",
+                "chi",
+                "psi",
+                "omega",
+            ],
             "αβγδεζηθικλμνξπρστυφχψω",
             strict=True,
         )
     ),
     **dict(
         zip(
-            "Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega".split(),
+            [
+                "Gamma",
+                "Delta",
+                "Theta",
+                "Lambda",
+                "Xi",
+                "Pi",
+                "Sigma",
+                "Upsilon",
+                "Phi",
+                "Psi",
+                "Omega",
+            ],
             "ΓΔΘΛΞΠΣΥΦΨΩ",
             strict=True,
         )
@@ -153,12 +194,45 @@ _SYMBOLS = {
 }
 # Commands whose argument is the text itself: drop the command, keep what follows.
 _WRAPPERS = frozenset(
-    "textit textbf textrm textsf texttt textsc textup textnormal textmd emph underline "
-    "mathrm mathbf mathit mathsf mathtt mathcal mathbb mathfrak mathnormal boldsymbol bm "
-    "text mbox hbox operatorname footnote url left right big Big bigg Bigg".split()
+    [
+        "textit",
+        "textbf",
+        "textrm",
+        "textsf",
+        "texttt",
+        "textsc",
+        "textup",
+        "textnormal",
+        "textmd",
+        "emph",
+        "underline",
+        "mathrm",
+        "mathbf",
+        "mathit",
+        "mathsf",
+        "mathtt",
+        "mathcal",
+        "mathbb",
+        "mathfrak",
+        "mathnormal",
+        "boldsymbol",
+        "bm",
+        "text",
+        "mbox",
+        "hbox",
+        "operatorname",
+        "footnote",
+        "url",
+        "left",
+        "right",
+        "big",
+        "Big",
+        "bigg",
+        "Bigg",
+    ]
 )
 # Same, written without their backslash (the scraper that made the dumps ate it).
-_BARE_WRAPPERS = "url|text|textit|textbf|texttt|emph|mathrm|mathbf"
+_BARE_WRAPPERS = ("url{", "text{", "textit{", "textbf{", "texttt{", "emph{", "mathrm{", "mathbf{")
 _ESCAPED = {
     "%": "%",
     "&": "&",
@@ -188,35 +262,40 @@ _ACCENTS = {
     ".": "\u0307",
 }
 
-_NEEDS_CLEANING = re.compile(r"[\\${}~]|sim\d")
+# One pass over the text: every alternative starts with one of a few characters, so the
+# regex engine skips everything else at C speed.
 _LATEX = re.compile(
     r"""
-      \\(?P<accent>["'`^~=.])\{?(?P<letter>[A-Za-z])\}?
-    | \\(?P<command>[A-Za-z]+)\*?(?:(?<=eg|ie|al|tc|vs|rt|cf)\.)?
-    | \\(?P<escaped>[\s\S])
-    | (?P<math>\$(?!\d[\d,.]*\s)(?=\S)(?P<math_body>[^$\n]{1,80}?)(?<=[^\s\\])\$)
-    | (?<![A-Za-z])(?P<bare>"""
-    + _BARE_WRAPPERS
-    + r""")(?=\{)
-    | (?P<href>https?://[^\s{}]+)\{[^{}]*\}
-    | (?P<script>[_^]\{[^{}\\]*\})
-    | (?P<empty>\{\})
-    | (?P<brace>[{}])
-    | (?P<tie>(?<=[A-Za-z])~(?=\S))
-    | (?P<tie_end>(?<=[A-Za-z])~)
-    | (?P<approx>\bsim)(?=\d+(?:\.\d+)?\\?%)
-    | (?P<dollar>\$)(?!\d)
+    [\\$_^{}~]
+    (?:
+      (?<=\\)(?P<accent>["'`^~=.])\{?(?P<letter>[A-Za-z])\}?
+    | (?<=\\)(?P<command>[A-Za-z]+)\*?(?:(?<=eg|ie|al|tc|vs|rt|cf)\.)?
+    | (?<=\\)(?P<escaped>[\s\S])
+    | (?<=\$)(?P<math>(?!\d[\d,.]*\s)(?=\S)(?P<math_body>[^$\n]{1,80}?)(?<=[^\s\\])\$)
+    | (?<=\$)(?P<dollar>)(?!\d)
+    | (?<=[_^])(?P<script>\{[^{}\\]*\})
+    | (?<=\{)(?P<empty>\})
+    | (?<=[{}])(?P<brace>)
+    | (?<=[A-Za-z]~)(?P<tie>)(?=\S)
+    | (?<=[A-Za-z]~)(?P<tie_end>)
+    )
     """,
     re.VERBOSE,
 )
+_BARE_WRAPPER = re.compile(
+    r"(?<![A-Za-z\\])(?:" + "|".join(w[:-1] for w in _BARE_WRAPPERS) + r")(?=\{)"
+)
+# `https://x.io/{here}`: the link text of an `\href` whose backslash and braces were lost.
+_HREF_TEXT = re.compile(r"(https?://[^\s{}]+)\{[^{}]*\}")
+# `sim50%`: a `\sim` that lost its backslash in front of a percentage.
+_APPROX = re.compile(r"sim(?<![A-Za-z]sim)(?=\d+(?:\.\d+)?\\?%)")
 _SPACES = re.compile(r"  +")
 
 
 def _replace(m: re.Match[str]) -> str:
     kind = m.lastgroup
     if kind == "letter":
-        accent = _ACCENTS[m["accent"]]
-        return unicodedata.normalize("NFC", m["letter"] + accent)
+        return unicodedata.normalize("NFC", m["letter"] + _ACCENTS[m["accent"]])
     if kind == "command":
         name = m["command"]
         if name in _WRAPPERS:
@@ -229,14 +308,10 @@ def _replace(m: re.Match[str]) -> str:
         return _ESCAPED.get(m["escaped"], m["escaped"])
     if kind == "math":
         return _LATEX.sub(_replace, m["math_body"])
-    if kind == "href":
-        return m["href"]
     if kind in ("script", "empty"):
         return m[0]
     if kind == "tie":
         return " "
-    if kind == "approx":
-        return "~"
     return ""
 
 
@@ -246,8 +321,15 @@ def clean_latex(s: str) -> str:
     Never raises: unknown commands lose their backslash, unbalanced braces vanish, and a
     `$` followed by a digit is taken for money and kept.
     """
-    if not _NEEDS_CLEANING.search(s):
+    if "\\" not in s and "$" not in s and "{" not in s and "}" not in s and "~" not in s:
         return s
+    if "{" in s:
+        if any(wrapper in s for wrapper in _BARE_WRAPPERS):
+            s = _BARE_WRAPPER.sub("", s)
+        if "://" in s:
+            s = _HREF_TEXT.sub(r"\1", s)
+    if "sim" in s:
+        s = _APPROX.sub("~", s)
     s = _LATEX.sub(_replace, s)
     if "  " in s:
         s = _SPACES.sub(" ", s)

@@ -1,0 +1,105 @@
+"""The app's own settings: theme, detail layout and key remapping, in a small TOML file.
+
+The reader may edit the file by hand; the app rewrites it when the theme or layout
+changes. It holds only flat strings, booleans and integers plus one `[keys]` table of
+strings, so `tomllib` reads it and the few lines below write it: no TOML dependency.
+
+```toml
+theme = "nord"
+layout = "auto"      # auto, right, below or hidden
+
+[keys]               # command name = keys, comma separated (see the README key table)
+toggle_read = "x"
+```
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+LAYOUTS = ("auto", "right", "below", "hidden")
+DEFAULT_THEME = "textual-dark"
+
+Scalar = str | bool | int
+
+
+class SettingsError(Exception):
+    """The settings file cannot be read; the message is one line naming the file."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    theme: str = DEFAULT_THEME
+    layout: str = "auto"
+    keys: Mapping[str, str] = field(default_factory=dict)
+
+    def with_theme(self, theme: str) -> Settings:
+        return replace(self, theme=theme)
+
+    def with_layout(self, layout: str) -> Settings:
+        return replace(self, layout=layout if layout in LAYOUTS else "auto")
+
+
+def load_settings(path: Path) -> Settings:
+    """Settings from `path`; a missing file or a missing or wrong-typed key means the default."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise SettingsError(f"{path}: cannot read the settings ({error})") from error
+    theme = data.get("theme")
+    layout = data.get("layout")
+    keys = data.get("keys")
+    return Settings(
+        theme=theme if isinstance(theme, str) and theme else DEFAULT_THEME,
+        layout=layout if layout in LAYOUTS else "auto",
+        keys=(
+            {k: v for k, v in keys.items() if isinstance(v, str) and v}
+            if isinstance(keys, dict)
+            else {}
+        ),
+    )
+
+
+def save_settings(settings: Settings, path: Path) -> None:
+    """Write the settings; raises OSError when the config directory is not writable."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = dumps({"theme": settings.theme, "layout": settings.layout}, {"keys": settings.keys})
+    path.write_text(text, encoding="utf-8")
+
+
+def dumps(values: Mapping[str, Scalar], tables: Mapping[str, Mapping[str, Any]]) -> str:
+    """TOML for top-level scalars followed by tables of scalars (empty tables are left out)."""
+    lines = [f"{toml_key(k)} = {toml_value(v)}" for k, v in values.items()]
+    for name, table in tables.items():
+        if table:
+            lines.extend(["", f"[{toml_key(name)}]"])
+            lines.extend(f"{toml_key(k)} = {toml_value(v)}" for k, v in table.items())
+    return "\n".join(lines) + "\n"
+
+
+def toml_key(key: str) -> str:
+    if key and all(c.isascii() and (c.isalnum() or c in "_-") for c in key):
+        return key
+    return toml_value(key)
+
+
+def toml_value(value: Scalar) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    escaped = []
+    for char in value:
+        if char in '"\\':
+            escaped.append("\\" + char)
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            escaped.append(f"\\u{ord(char):04x}")
+        else:
+            escaped.append(char)
+    return '"' + "".join(escaped) + '"'

@@ -1,0 +1,240 @@
+"""The installed `papershelf` script in a real terminal: tmux sends keys and reads the screen.
+
+Every wait polls the screen against a deadline, so a slow machine only makes the tests
+slower, and a failure shows the last screen the terminal displayed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+DUMPS = Path(__file__).resolve().parents[2].parent / "shared" / "dumps"
+WIDTH, HEIGHT = 120, 40
+DEADLINE_SECONDS = 15.0
+POLL_SECONDS = 0.05
+QUERY = "quantization"
+
+TMUX_CONFIG = """\
+set -g remain-on-exit on
+set -g status off
+"""
+
+
+@dataclass
+class Terminal:
+    """One tmux server on a private socket, running one command in a fixed-size window."""
+
+    tmux: str
+    socket: Path
+
+    def tmux_command(self, *args: str) -> str:
+        return subprocess.run(
+            [self.tmux, "-u", "-S", str(self.socket), *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=DEADLINE_SECONDS,
+        ).stdout
+
+    def start(self, command: list[str], env: dict[str, str]) -> None:
+        config = self.socket.with_suffix(".conf")
+        config.write_text(TMUX_CONFIG)
+        settings = [arg for name, value in env.items() for arg in ("-e", f"{name}={value}")]
+        self.tmux_command(
+            "-f", str(config), "new-session", "-d", "-s", "app",
+            "-x", str(WIDTH), "-y", str(HEIGHT), *settings, shlex.join(command),
+        )  # fmt: skip
+
+    def screen(self) -> str:
+        return self.tmux_command("capture-pane", "-p", "-t", "app")
+
+    def wait_for(self, shows: Callable[[str], bool], what: str) -> str:
+        """The first screen for which `shows` holds; fails with the last screen at the deadline."""
+        deadline = time.monotonic() + DEADLINE_SECONDS
+        while True:
+            screen = self.screen()
+            if shows(screen):
+                return screen
+            if time.monotonic() > deadline:
+                pytest.fail(f"the terminal never showed {what}; last screen:\n{screen}")
+            time.sleep(POLL_SECONDS)
+
+    def press(self, *keys: str) -> None:
+        self.tmux_command("send-keys", "-t", "app", *keys)
+
+    def type(self, text: str) -> None:
+        self.tmux_command("send-keys", "-t", "app", "-l", text)
+
+    def wait_exit(self) -> tuple[int, str]:
+        """The command's exit status once its pane is dead, with the pane's last screen."""
+        deadline = time.monotonic() + DEADLINE_SECONDS
+        while True:
+            dead, status = self.tmux_command(
+                "display-message", "-p", "-t", "app", "#{pane_dead} #{pane_dead_status}"
+            ).split()
+            if dead == "1":
+                return int(status), self.screen()
+            if time.monotonic() > deadline:
+                pytest.fail(f"the app did not exit; last screen:\n{self.screen()}")
+            time.sleep(POLL_SECONDS)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path, require_tool: Callable[[str], str]) -> Iterator[Terminal]:
+    term = Terminal(require_tool("tmux"), tmp_path / "tmux.sock")
+    yield term
+    subprocess.run(
+        [term.tmux, "-S", str(term.socket), "kill-server"], capture_output=True, timeout=10
+    )
+
+
+def app_env(tmp_path: Path) -> dict[str, str]:
+    """What the app's pane needs: the test's private home and a UTF-8 locale."""
+    return {"PAPERSHELF_HOME": os.environ["PAPERSHELF_HOME"], "LANG": "C.UTF-8"}
+
+
+def papershelf(script: Path, db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(script), "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+
+
+def search_json(script: Path, db: Path, *args: str) -> list[dict[str, object]]:
+    return json.loads(papershelf(script, db, "search", "--json", "--limit", "1000", *args).stdout)
+
+
+def shows_app(screen: str) -> bool:
+    return "papershelf" in screen.lower()
+
+
+@pytest.fixture
+def real_library(tmp_path: Path, papershelf_script: Path) -> Path:
+    """A library built from the real dumps by the installed script, as a reader would."""
+    if not DUMPS.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{DUMPS} is missing; CI must run the end-to-end tests on real dumps")
+        pytest.skip(f"the shared dumps are not at {DUMPS}")
+    db = tmp_path / "library.db"
+    papershelf(papershelf_script, db, "import", str(DUMPS))
+    return db
+
+
+def test_marking_a_searched_paper_read_is_saved(
+    terminal: Terminal, real_library: Path, papershelf_script: Path, tmp_path: Path
+) -> None:
+    """Searching with `/`, moving into the list and pressing Space marks that one paper read."""
+    matches = {paper["id"]: paper for paper in search_json(papershelf_script, real_library, QUERY)}
+    assert matches, f"no paper in the real dumps matches {QUERY!r}"
+    assert search_json(papershelf_script, real_library, "--read") == []
+
+    terminal.start([str(papershelf_script), "--db", str(real_library)], app_env(tmp_path))
+    terminal.wait_for(shows_app, "the app")
+    terminal.press("/")
+    terminal.type(QUERY)
+    titles = [str(paper["title"])[:40] for paper in matches.values()]
+    terminal.wait_for(
+        lambda screen: QUERY in screen and any(title in screen for title in titles),
+        f"the results for {QUERY!r}",
+    )
+    terminal.press("Enter")
+    before_space = terminal.screen()
+    terminal.press("Space")
+    terminal.wait_for(lambda screen: screen != before_space, "a change after Space")
+    terminal.press("q")
+    status, last_screen = terminal.wait_exit()
+
+    assert status == 0, last_screen
+    read = search_json(papershelf_script, real_library, "--read")
+    assert len(read) == 1, [paper["title"] for paper in read]
+    assert read[0]["id"] in matches
+    assert str(read[0]["title"])[:40] in before_space
+
+
+def test_demo_opens_and_quits_cleanly(
+    terminal: Terminal, papershelf_script: Path, tmp_path: Path
+) -> None:
+    """`papershelf demo` opens on the bundled sample, quits on `q` and leaves no files behind."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+
+    terminal.start([str(papershelf_script), "demo"], app_env(tmp_path) | {"TMPDIR": str(scratch)})
+    terminal.wait_for(shows_app, "the demo")
+    terminal.press("q")
+    status, last_screen = terminal.wait_exit()
+
+    assert status == 0, last_screen
+    assert list(scratch.iterdir()) == []
+
+
+HEADER = ["Get trending papers in your email inbox!", "Subscribe", "Daily Papers"]
+ESCAPE_PAPERS = [
+    (
+        "Clipboard Heist \x1b]52;c;SGVsbG8=\x07 Lantern Tokens",
+        "We study lantern tokens for sparse attention. The abstract tries to set the "
+        "clipboard \x1b]52;c;SGVsbG8=\x07 from inside a terminal. Results improve by two points.",
+    ),
+    (
+        "Screen Wiper \x1b[2J\x1b[H Beacon Retrieval",
+        "Beacon retrieval finds passages by their beacons. The abstract tries to clear "
+        "the screen \x1b[2J and move the cursor \x1b[10;10H away. Recall rises by a third.",
+    ),
+    (
+        "Hidden Link \x1b]8;;https://evil.example/\x1b\\Harbour Models\x1b]8;;\x1b\\ Explained",
+        "Harbour models dock small experts into a large model. We show that docking "
+        "costs little memory. Accuracy matches the dense model at half the compute.",
+    ),
+    (
+        "Eight Bit Control \x9b31m Compass Routing",
+        "Compass routing steers tokens to experts by a learned compass \x9b2J heading. "
+        "It balances load without auxiliary losses. Training is stable at scale.",
+    ),
+]
+SHOWN_TITLE_WORDS = ["Clipboard Heist", "Lantern Tokens", "Screen Wiper", "Compass Routing"]
+
+
+def test_escape_sequences_in_papers_never_reach_the_terminal(
+    terminal: Terminal,
+    papershelf_script: Path,
+    tmp_path: Path,
+    require_tool: Callable[[str], str],
+) -> None:
+    """Titles and abstracts carrying terminal escapes show as text and send no escape bytes."""
+    script = require_tool("script")
+    dump = tmp_path / "hostile.txt"
+    lines = [*HEADER, *(line for paper in ESCAPE_PAPERS for line in paper)]
+    dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "hostile.db"
+    papershelf(papershelf_script, db, "import", str(dump))
+    assert len(search_json(papershelf_script, db)) == len(ESCAPE_PAPERS)
+    raw_log = tmp_path / "terminal.raw"
+
+    app = shlex.join([str(papershelf_script), "--db", str(db)])
+    terminal.start([script, "-q", "-e", "-f", "-O", str(raw_log), "-c", app], app_env(tmp_path))
+    terminal.wait_for(
+        lambda screen: all(words in screen for words in SHOWN_TITLE_WORDS), "the papers' titles"
+    )
+    terminal.press("q")
+    status, last_screen = terminal.wait_exit()
+    raw = raw_log.read_bytes()
+
+    assert status == 0, last_screen
+    assert b"\x1b]52" not in raw
+    assert b"\x1b[2J" not in raw
+    assert re.search(rb"\x1b\]8;[^\x07\x1b]*;[^\x07\x1b]*evil", raw) is None
+    assert b"\xc2\x9b" not in raw

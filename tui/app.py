@@ -1,0 +1,110 @@
+"""The papershelf Textual app: opens the library, applies the settings, runs the main screen."""
+
+from __future__ import annotations
+
+import webbrowser
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from textual.theme import Theme
+
+from papershelf.config import Settings, SettingsError, load_settings, save_settings
+from papershelf.library import Library
+from papershelf.paths import app_config_path
+from papershelf.search import Search
+from papershelf.shelf import open_shelf
+from tui.commands import bindings, key_label
+from tui.messages import LayoutChosen
+from tui.providers import PaperCommands, TopicFilters
+from tui.screens.main import MainScreen
+
+
+class PapershelfApp(App[None]):
+    """Raises LibraryError (or TopicConfigError) on construction when the library cannot
+    be opened, so the CLI can report it in one line before any screen is drawn.
+
+    `today` and `browser` are parameters so tests can fix the date in export names and
+    see which URL would have been opened.
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "papershelf"
+    BINDINGS = bindings("app")
+    COMMANDS = App.COMMANDS | {PaperCommands, TopicFilters}
+
+    def __init__(
+        self,
+        db_path: str | Path,
+        *,
+        settings_path: Path | None = None,
+        today: Callable[[], date] = date.today,
+        browser: Callable[[str], object] = webbrowser.open,
+    ) -> None:
+        super().__init__()
+        self.db_path = Path(db_path)
+        self.settings_path = settings_path or app_config_path()
+        self.settings_problem: str | None = None
+        try:
+            self.settings = load_settings(self.settings_path)
+        except SettingsError as error:
+            self.settings, self.settings_problem = Settings(), str(error)
+        self.today = today
+        self.browser = browser
+        self.shelf = open_shelf(self.db_path)
+        self.search_lib = Library(self.db_path)
+        self.keymap = dict(self.settings.keys)
+        self.set_keymap(self.keymap)
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self.theme_chosen)
+        self.push_screen(self.main_screen())
+        if self.settings_problem:
+            self.notify(self.settings_problem, severity="warning", markup=False)
+
+    def main_screen(self) -> MainScreen:
+        """Pushed rather than returned by get_default_screen, which skips a screen's CSS_PATH."""
+        return MainScreen(
+            self.shelf,
+            Search(self.search_lib),
+            db_path=self.db_path,
+            layout=self.settings.layout,
+            keymap=self.keymap,
+            settings_path=self.settings_path,
+            today=self.today,
+            browser=self.browser,
+        )
+
+    def on_unmount(self) -> None:
+        self.shelf.close()
+        self.search_lib.close()
+
+    def get_key_display(self, binding: Binding) -> str:
+        return binding.key_display or key_label(binding.key)
+
+    def theme_chosen(self, theme: Theme) -> None:
+        self.remember(self.settings.with_theme(theme.name))
+
+    def on_layout_chosen(self, event: LayoutChosen) -> None:
+        self.remember(self.settings.with_layout(event.layout))
+
+    def remember(self, settings: Settings) -> None:
+        """Keep a setting for next time; a read-only config directory only warns."""
+        self.settings = settings
+        try:
+            save_settings(settings, self.settings_path)
+        except OSError as error:
+            self.notify(
+                f"Cannot save settings to {self.settings_path}: {error.strerror}",
+                severity="warning",
+                markup=False,
+            )
+
+
+def run(db_path: Path) -> None:
+    """Open the app on a library file; the CLI's entry point (`papershelf`, `papershelf demo`)."""
+    PapershelfApp(db_path).run()

@@ -1,0 +1,192 @@
+"""The command table: every user action declared once, with its keys, title and help.
+
+Bindings, the footer, the command palette, the help screen and the README key table
+are all derived from `COMMANDS`, so a key is never written twice. The action name is
+also the binding id, which is what a reader remaps in the `[keys]` table of the
+settings file (`toggle_read = "x"`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from textual.binding import Binding
+
+Scope = Literal["app", "screen", "list"]
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One user action. `scope` says which class handles it: the app, the main screen,
+    or the paper list (movement keys belong to the focused list only)."""
+
+    action: str
+    keys: str
+    title: str
+    help: str
+    scope: Scope = "screen"
+    footer: bool = False
+    palette: bool = True
+    priority: bool = False
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "focus_search",
+        "slash",
+        "Search",
+        "Search as you type; Enter or Down moves into the list.",
+        footer=True,
+    ),
+    Command(
+        "back",
+        "escape",
+        "Back",
+        "Back out one level: detail, then search box, then the search text, then filters.",
+        palette=False,
+    ),
+    Command("cursor_down", "down,j", "Down", "Next paper.", scope="list", palette=False),
+    Command("cursor_up", "up,k", "Up", "Previous paper.", scope="list", palette=False),
+    Command("page_down", "pagedown", "Page down", "A page down.", scope="list", palette=False),
+    Command("page_up", "pageup", "Page up", "A page up.", scope="list", palette=False),
+    Command("first", "home", "First", "First paper.", scope="list", palette=False),
+    Command("last", "end", "Last", "Last paper.", scope="list", palette=False),
+    Command(
+        "open_detail",
+        "enter",
+        "Open detail",
+        "Read the whole abstract and links of the highlighted paper.",
+        scope="list",
+        palette=False,
+    ),
+    Command(
+        "toggle_read",
+        "space",
+        "Read",
+        "Mark the highlighted paper read, or unread again.",
+        footer=True,
+    ),
+    Command("toggle_star", "s", "Star", "Star the highlighted paper, or unstar it.", footer=True),
+    Command("next_unread", "n", "Next unread", "Jump to the next unread paper in the list."),
+    Command("show_all", "a", "All papers", "Show read and unread papers, starred or not."),
+    Command(
+        "cycle_unread",
+        "u",
+        "Unread only",
+        "Show unread papers; press again for read papers, then all.",
+    ),
+    Command("show_read", "r", "Read only", "Show the papers already read."),
+    Command("toggle_starred", "asterisk", "Starred only", "Show starred papers, or all again."),
+    Command(
+        "copy_code",
+        "c",
+        "Copy code link",
+        "Copy the paper's code link to the clipboard.",
+        footer=True,
+    ),
+    Command(
+        "pick_link",
+        "l",
+        "Links",
+        "Choose one of the paper's links: a digit copies it, o opens it.",
+    ),
+    Command(
+        "open_link",
+        "o",
+        "Open in browser",
+        "Open the code link in the browser, or choose a link when there is none.",
+    ),
+    Command(
+        "edit_topics",
+        "t",
+        "Paper topics",
+        "Add or remove a topic of the highlighted paper, with completion.",
+    ),
+    Command(
+        "export",
+        "e",
+        "Export view",
+        "Write the papers in view to a Markdown reading list.",
+        footer=True,
+    ),
+    Command("import_file", "i", "Import file", "Import a dump file into the library."),
+    Command("clear_filters", "f", "Clear filters", "Turn every filter off; the search text stays."),
+    Command(
+        "cycle_layout",
+        "d",
+        "Detail layout",
+        "Place the details at the right, below, hidden, or by terminal width.",
+    ),
+    Command("help", "question_mark,f1", "Help", "Show every key and what it does.", footer=True),
+    Command(
+        "command_palette",
+        "ctrl+p",
+        "Commands",
+        "Run any command or filter by topic, by name.",
+        scope="app",
+        palette=False,
+        priority=True,
+    ),
+    Command("quit", "q", "Quit", "Leave papershelf.", scope="app", footer=True),
+)
+
+BY_ACTION: Mapping[str, Command] = {command.action: command for command in COMMANDS}
+
+KEY_LABELS = {
+    "slash": "/",
+    "escape": "Esc",
+    "down": "↓",
+    "up": "↑",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "home": "Home",
+    "end": "End",
+    "enter": "Enter",
+    "space": "Space",
+    "asterisk": "*",
+    "question_mark": "?",
+}
+
+
+def key_label(key: str) -> str:
+    """How a Textual key name is written for people: `question_mark` is `?`."""
+    if key in KEY_LABELS:
+        return KEY_LABELS[key]
+    *mods, last = key.split("+")
+    last = last.upper() if len(last) > 1 and last[0] == "f" and last[1:].isdigit() else last
+    if mods:
+        return "+".join([*(m.capitalize() for m in mods), last.upper()])
+    return last
+
+
+def keys_of(command: Command, keymap: Mapping[str, str] | None = None) -> list[str]:
+    """The keys that run a command, the reader's remapping first."""
+    keys = (keymap or {}).get(command.action, command.keys)
+    return [key.strip() for key in keys.split(",") if key.strip()]
+
+
+def bindings(scope: Scope) -> list[Binding]:
+    """The Textual bindings for one scope, with the action name as the remappable id."""
+    return [
+        Binding(
+            command.keys,
+            command.action,
+            command.title,
+            show=command.footer,
+            priority=command.priority,
+            id=command.action,
+        )
+        for command in COMMANDS
+        if command.scope == scope
+    ]
+
+
+def key_table(commands: Iterable[Command] = COMMANDS) -> str:
+    """The README's key table (Markdown), generated so it cannot drift from the app."""
+    lines = ["| keys | command | what it does |", "| --- | --- | --- |"]
+    for command in commands:
+        keys = " ".join(f"`{key_label(key)}`" for key in keys_of(command))
+        lines.append(f"| {keys} | {command.title} | {command.help} |")
+    return "\n".join(lines)

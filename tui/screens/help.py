@@ -1,0 +1,53 @@
+"""Every key and what it does, generated from the command table with the reader's remapping."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from papershelf.text import one_line
+from tui.commands import COMMANDS, key_label, keys_of
+
+
+class HelpScreen(ModalScreen[None]):
+    CSS_PATH = "help.tcss"
+    BINDINGS = [Binding("escape,question_mark,f1", "dismiss", "Close", show=False)]
+
+    def __init__(self, keymap: Mapping[str, str], settings_path: Path) -> None:
+        super().__init__()
+        self.keymap = keymap
+        self.settings_path = settings_path
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body") as body:
+            body.border_title = "Keys"
+            body.border_subtitle = "Esc closes"
+            yield Static(self.table())
+            note = Text("Remap keys in the [keys] table of ", style="dim")
+            note.append(one_line(str(self.settings_path)), style="dim italic")
+            note.append(', e.g. toggle_read = "x".', style="dim")
+            yield Static(note, id="help-note")
+
+    def table(self) -> Table:
+        table = Table(box=None, expand=True, show_header=True, header_style="bold")
+        table.add_column("Keys", no_wrap=True)
+        table.add_column("Command", no_wrap=True)
+        table.add_column("What it does", ratio=1)
+        table.add_column("Name", style="dim", no_wrap=True)
+        for command in COMMANDS:
+            keys = "  ".join(key_label(key) for key in keys_of(command, self.keymap))
+            table.add_row(
+                Text(keys, style="bold"),
+                Text(command.title),
+                Text(command.help),
+                Text(command.action),
+            )
+        return table

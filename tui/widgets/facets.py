@@ -1,0 +1,148 @@
+"""The sidebar: reading states and topics with counts for the current view.
+
+A short list (a few dozen options), so a stock OptionList is the right tool here.
+Every prompt is built as `Content` from parts, so a topic name from the reader's own
+configuration is shown literally whatever characters it holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from papershelf.text import one_line
+from tui.commands import BY_ACTION, key_label, keys_of
+from tui.messages import ShowState, ToggleStarred, ToggleTopic, ToggleUntopiced
+from tui.view import Results
+
+GROUPS = (("area", "Areas"), ("technique", "Techniques"))
+STATES = (
+    ("all", "All", "show_all"),
+    ("unread", "Unread", "cycle_unread"),
+    ("read", "Read", "show_read"),
+    ("starred", "Starred", "toggle_starred"),
+)
+
+
+class TopicLike(Protocol):
+    slug: str
+    name: str
+    group: str
+
+
+class Facets(OptionList):
+    """Reads `results` from the screen; posts ShowState, ToggleStarred, ToggleTopic and
+    ToggleUntopiced when the reader picks an entry."""
+
+    DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text(encoding="utf-8")
+
+    results: reactive[Results | None] = reactive(None)
+
+    def __init__(
+        self,
+        topics: Sequence[TopicLike],
+        *,
+        keymap: dict[str, str] | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.topics = tuple(topics)
+        self.keymap = keymap or {}
+
+    def watch_results(self) -> None:
+        self.rebuild()
+
+    def on_resize(self) -> None:
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        """Options for the current counts, keeping the highlight on the same entry."""
+        if self.results is None:
+            return
+        keep = None
+        if self.highlighted is not None:
+            keep = self.get_option_at_index(self.highlighted).id
+        self.clear_options()
+        self.add_options(self.options_for(self.results))
+        if keep is not None:
+            try:
+                self.highlighted = self.get_option_index(keep)
+            except LookupError:
+                self.highlighted = None
+
+    def options_for(self, results: Results) -> list[Option | None]:
+        query = results.query
+        counts = results.counts
+        width = max(self.scrollable_content_region.width - 2, 18)
+        options: list[Option | None] = [Option(Content.styled("Reading", "bold"), disabled=True)]
+        for state, label, action in STATES:
+            active = query.starred if state == "starred" else query.state == state
+            if state == "all":
+                active = query.state == "all" and not query.starred
+            key = key_label(keys_of(BY_ACTION[action], self.keymap)[0])
+            options.append(
+                Option(
+                    self.line(label, counts.states.get(state, 0), width, active, key),
+                    id=f"state:{state}",
+                )
+            )
+        for group, heading in GROUPS:
+            options.append(None)
+            options.append(Option(Content.styled(heading, "bold"), disabled=True))
+            for topic in self.topics:
+                if topic.group != group:
+                    continue
+                options.append(
+                    Option(
+                        self.line(
+                            one_line(topic.name),
+                            counts.topics.get(topic.slug, 0),
+                            width,
+                            topic.slug in query.topics,
+                        ),
+                        id=f"topic:{topic.slug}",
+                    )
+                )
+        options.append(None)
+        options.append(
+            Option(
+                self.line("No topic", results.untopiced, width, query.no_topic), id="no-topic"
+            )
+        )
+        return options
+
+    @staticmethod
+    def line(label: str, count: int, width: int, active: bool, key: str | None = None) -> Content:
+        """`✓ Unread [u]      30`: mark, label, key hint, count aligned right."""
+        hint = f" [{key}]" if key else ""
+        number = str(count)
+        room = width - 2 - len(hint) - len(number) - 1
+        if len(label) > room:
+            label = label[: max(room - 1, 1)] + "…"
+        pad = " " * max(width - 2 - len(label) - len(hint) - len(number), 1)
+        return Content.assemble(
+            ("✓ " if active else "  ", "$accent"),
+            (label, "bold" if active else ""),
+            (hint, "$text-muted"),
+            pad,
+            (number, "$text-muted" if count == 0 else ""),
+        )
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        chosen = event.option.id or ""
+        kind, _, value = chosen.partition(":")
+        if chosen == "state:starred":
+            self.post_message(ToggleStarred())
+        elif kind == "state" and value in ("all", "unread", "read"):
+            self.post_message(ShowState(value))  # type: ignore[arg-type]
+        elif kind == "topic":
+            self.post_message(ToggleTopic(value))
+        elif chosen == "no-topic":
+            self.post_message(ToggleUntopiced())

@@ -1,0 +1,77 @@
+"""The highlighted paper in full: title, state, abstract, numbered links, topics, sources.
+
+Everything shown comes from a dump, so it is assembled as `rich.text.Text` from
+sanitized strings: a title full of markup or escape sequences is shown as typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from papershelf.links import display_host
+from papershelf.models import Paper
+from papershelf.text import one_line, sanitize
+
+
+class PaperDetail(VerticalScroll, can_focus=True):
+    """Reads `paper` from the screen; focusable so long abstracts scroll with the keys."""
+
+    DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text(encoding="utf-8")
+    ALLOW_MAXIMIZE = True
+
+    paper: reactive[Paper | None] = reactive(None)
+
+    def __init__(self, topic_names: Mapping[str, str], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.topic_names = topic_names
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.describe(None), id="detail-body")
+
+    def watch_paper(self, paper: Paper | None) -> None:
+        if self.is_mounted:
+            self.query_one("#detail-body", Static).update(self.describe(paper))
+            self.scroll_home(animate=False)
+
+    def describe(self, paper: Paper | None) -> Text:
+        if paper is None:
+            return Text("No paper selected.", style="italic")
+        text = Text()
+        text.append(one_line(paper.title), style="bold")
+        text.append("\n")
+        facts = ["read" if paper.read else "unread"]
+        if paper.starred:
+            facts.append("★ starred")
+        if paper.date_label:
+            facts.append(one_line(paper.date_label))
+        facts.append(one_line(paper.arxiv_id or paper.id))
+        text.append(" · ".join(facts), style="dim")
+        text.append("\n\n")
+        text.append(sanitize(paper.abstract) or "(no abstract)")
+        text.append("\n")
+        if paper.links:
+            text.append("\nLinks\n", style="bold")
+            for number, link in enumerate(paper.links, start=1):
+                text.append(f"{number:>2} ", style="bold")
+                text.append(f"{link.kind:<8} ", style="italic")
+                text.append(one_line(display_host(link)))
+                text.append("\n   ")
+                text.append(one_line(link.url), style="underline")
+                if link.original and link.original != link.url:
+                    text.append("\n   written as ", style="dim")
+                    text.append(one_line(link.original), style="dim")
+                text.append("\n")
+        names = [one_line(self.topic_names.get(slug, slug)) for slug in paper.topics]
+        text.append("\nTopics: ", style="bold")
+        text.append(", ".join(names) or "none")
+        if paper.sources:
+            text.append("\nSources: ", style="bold")
+            text.append(", ".join(one_line(Path(s).name) for s in paper.sources))
+        return text

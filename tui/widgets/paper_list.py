@@ -1,0 +1,223 @@
+"""The paper list: a line-API view over an array of result pks.
+
+Stock list widgets build one object per row and need seconds to show 10k-100k papers.
+This one holds only the pks; each paint asks the library for the rows in view that it
+has not seen yet (a small cache keeps them), so a million results paint as fast as ten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from papershelf.library import PaperRow
+from papershelf.text import one_line
+from tui.commands import bindings
+from tui.view import Results
+
+FetchRows = Callable[[Sequence[int]], list[PaperRow]]
+CACHE_LIMIT = 20_000
+
+
+class PaperList(ScrollView, can_focus=True):
+    """Reads `results` and `revision` from the screen; posts `Highlighted` and `Opened`."""
+
+    DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text(encoding="utf-8")
+    BINDINGS = bindings("list")
+    COMPONENT_CLASSES = {
+        "paper-list--cursor",
+        "paper-list--unread",
+        "paper-list--read",
+        "paper-list--star",
+        "paper-list--code",
+        "paper-list--note",
+    }
+
+    results: reactive[Results | None] = reactive(None)
+    revision: reactive[int] = reactive(0)
+    cursor: reactive[int] = reactive(0)
+
+    class Highlighted(Message):
+        """The paper under the cursor changed (None: the list is empty)."""
+
+        def __init__(self, pk: int | None) -> None:
+            super().__init__()
+            self.pk = pk
+
+    class Opened(Message):
+        """The reader asked to read the highlighted paper in full."""
+
+        def __init__(self, pk: int) -> None:
+            super().__init__()
+            self.pk = pk
+
+    def __init__(self, fetch: FetchRows, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.fetch = fetch
+        self._rows: dict[int, PaperRow] = {}
+        self._pk: int | None = None
+
+    @property
+    def pks(self) -> Sequence[int]:
+        return self.results.pks if self.results is not None else ()
+
+    @property
+    def highlighted(self) -> int | None:
+        return self._pk
+
+    # State from the screen -------------------------------------------------------------
+
+    def watch_results(self, old: Results | None, new: Results | None) -> None:
+        self._rows.clear()
+        count = len(self.pks)
+        self.virtual_size = Size(self.size.width, count)
+        target = 0
+        if old is not None and new is not None and old.query == new.query:
+            target = self._position_of(self._pk, fallback=self.cursor)
+        else:
+            self.scroll_to(y=0, animate=False, immediate=True)
+        self.set_reactive(PaperList.cursor, max(0, min(target, count - 1)))
+        self._follow_cursor()
+        self._announce()
+        self.refresh()
+
+    def watch_revision(self) -> None:
+        """The library changed under us (read, starred): forget the rows seen."""
+        self._rows.clear()
+        self.refresh()
+
+    def validate_cursor(self, cursor: int) -> int:
+        return max(0, min(cursor, len(self.pks) - 1))
+
+    def watch_cursor(self) -> None:
+        self._follow_cursor()
+        self._announce()
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.pks))
+        self._follow_cursor()
+
+    def _position_of(self, pk: int | None, fallback: int) -> int:
+        if pk is None:
+            return fallback
+        try:
+            return self.pks.index(pk)
+        except ValueError:
+            return fallback
+
+    def _follow_cursor(self) -> None:
+        height = self.scrollable_content_region.height
+        top = round(self.scroll_offset.y)
+        if height <= 0:
+            return
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def _announce(self) -> None:
+        pks = self.pks
+        pk = pks[self.cursor] if pks else None
+        if pk != self._pk:
+            self._pk = pk
+            self.post_message(self.Highlighted(pk))
+
+    # Actions (keys come from the command table) ------------------------------------------
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_page_down(self) -> None:
+        self.cursor += max(1, self.scrollable_content_region.height - 1)
+
+    def action_page_up(self) -> None:
+        self.cursor -= max(1, self.scrollable_content_region.height - 1)
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self.pks) - 1
+
+    def action_open_detail(self) -> None:
+        if self._pk is not None:
+            self.post_message(self.Opened(self._pk))
+
+    def move_to(self, index: int) -> None:
+        """Put the cursor on a row (the screen's next-unread uses this)."""
+        self.cursor = index
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = round(self.scroll_offset.y) + offset.y
+        if index < len(self.pks):
+            self.cursor = index
+            if event.chain > 1:
+                self.action_open_detail()
+
+    # Rows ------------------------------------------------------------------------------
+
+    def row_at(self, index: int) -> PaperRow | None:
+        """The row for a list position, fetching every missing row in view at once."""
+        pks = self.pks
+        pk = pks[index]
+        row = self._rows.get(pk)
+        if row is not None:
+            return row
+        top = round(self.scroll_offset.y)
+        window = pks[top : top + max(self.scrollable_content_region.height, 1)]
+        missing = list(dict.fromkeys(p for p in (pk, *window) if p not in self._rows))
+        if len(self._rows) + len(missing) > CACHE_LIMIT:
+            self._rows.clear()
+        for fetched in self.fetch(missing):
+            self._rows[fetched.pk] = fetched
+        return self._rows.get(pk)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        index = round(self.scroll_offset.y) + y
+        if self.results is None or not self.pks:
+            if y != 0:
+                return Strip.blank(width, base)
+            note = "Searching…" if self.results is None else "No papers match this view."
+            style = self.get_component_rich_style("paper-list--note", partial=True)
+            return self._strip(Text(note, style=style), width, base)
+        if index >= len(self.pks):
+            return Strip.blank(width, base)
+        row = self.row_at(index)
+        if index == self.cursor:
+            base = base + self.get_component_rich_style("paper-list--cursor")
+        if row is None:
+            return Strip.blank(width, base)
+        return self._strip(self.row_text(row), width, base)
+
+    def row_text(self, row: PaperRow) -> Text:
+        """One row: unread dot, star, code badge, title; the title is plain text always."""
+        part = self.get_component_rich_style
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        text.append("● " if not row.read else "  ", part("paper-list--unread", partial=True))
+        text.append("★ " if row.starred else "  ", part("paper-list--star", partial=True))
+        text.append("</> " if row.has_code else "    ", part("paper-list--code", partial=True))
+        title_style = part("paper-list--read", partial=True) if row.read else Style()
+        text.append(one_line(row.title), title_style)
+        return text
+
+    def _strip(self, text: Text, width: int, base: Style) -> Strip:
+        text.truncate(max(width, 0), overflow="ellipsis", pad=True)
+        return Strip(list(text.render(self.app.console, end="")), width).apply_style(base)
