@@ -7,7 +7,7 @@ share one import path and one search path.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import importers
@@ -19,12 +19,16 @@ from papershelf.search import Search
 from papershelf.topics import Tagger, Taxonomy, load_taxonomy
 
 
-@dataclass
 class Shelf:
-    lib: Library
-    taxonomy: Taxonomy
-    tagger: Tagger
-    search: Search
+    def __init__(self, lib: Library, taxonomy: Taxonomy) -> None:
+        self.lib = lib
+        self.taxonomy = taxonomy
+        self.search = Search(lib)
+
+    @cached_property
+    def tagger(self) -> Tagger:
+        """Built on first use: compiling the rules costs time that reading never needs."""
+        return Tagger(self.taxonomy)
 
     def import_file(
         self,
@@ -72,4 +76,4 @@ def open_shelf(db_path: str | Path, topics_path: Path | None = None) -> Shelf:
     except BaseException:
         lib.close()
         raise
-    return Shelf(lib=lib, taxonomy=taxonomy, tagger=Tagger(taxonomy), search=Search(lib))
+    return Shelf(lib, taxonomy)

@@ -62,57 +62,13 @@ def title_key(title: str) -> str:
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _ASCII_NOT_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
 
+_GREEK_NAMES = (
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma "
+    "tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
+)
+_GREEK_LETTERS = "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ"
 _SYMBOLS = {
-    **dict(
-        zip(
-            [
-                "alpha",
-                "beta",
-                "gamma",
-                "delta",
-                "epsilon",
-                "zeta",
-                "eta",
-                "theta",
-                "iota",
-                "kappa",
-                "lambda",
-                "mu",
-                "nu",
-                "xi",
-                "pi",
-                "rho",
-                "sigma",
-                "tau",
-                "upsilon",
-                "phi",
-                "chi",
-                "psi",
-                "omega",
-            ],
-            "αβγδεζηθικλμνξπρστυφχψω",
-            strict=True,
-        )
-    ),
-    **dict(
-        zip(
-            [
-                "Gamma",
-                "Delta",
-                "Theta",
-                "Lambda",
-                "Xi",
-                "Pi",
-                "Sigma",
-                "Upsilon",
-                "Phi",
-                "Psi",
-                "Omega",
-            ],
-            "ΓΔΘΛΞΠΣΥΦΨΩ",
-            strict=True,
-        )
-    ),
+    **dict(zip(_GREEK_NAMES.split(), _GREEK_LETTERS, strict=True)),
     "varepsilon": "ε",
     "vartheta": "ϑ",
     "varphi": "φ",
@@ -193,44 +149,12 @@ _SYMBOLS = {
     "hfill": " ",
 }
 # Commands whose argument is the text itself: drop the command, keep what follows.
-_WRAPPERS = frozenset(
-    [
-        "textit",
-        "textbf",
-        "textrm",
-        "textsf",
-        "texttt",
-        "textsc",
-        "textup",
-        "textnormal",
-        "textmd",
-        "emph",
-        "underline",
-        "mathrm",
-        "mathbf",
-        "mathit",
-        "mathsf",
-        "mathtt",
-        "mathcal",
-        "mathbb",
-        "mathfrak",
-        "mathnormal",
-        "boldsymbol",
-        "bm",
-        "text",
-        "mbox",
-        "hbox",
-        "operatorname",
-        "footnote",
-        "url",
-        "left",
-        "right",
-        "big",
-        "Big",
-        "bigg",
-        "Bigg",
-    ]
+_WRAPPER_NAMES = (
+    "textit textbf textrm textsf texttt textsc textup textnormal textmd emph underline "
+    "mathrm mathbf mathit mathsf mathtt mathcal mathbb mathfrak mathnormal boldsymbol bm "
+    "text mbox hbox operatorname footnote url left right big Big bigg Bigg"
 )
+_WRAPPERS = frozenset(_WRAPPER_NAMES.split())
 # Same, written without their backslash (the scraper that made the dumps ate it).
 _BARE_WRAPPERS = ("url{", "text{", "textit{", "textbf{", "texttt{", "emph{", "mathrm{", "mathbf{")
 _ESCAPED = {

@@ -32,7 +32,10 @@ def test_text_without_links_has_none() -> None:
         ("[see https://github.com/acme/tool]", "https://github.com/acme/tool"),
         ("Code https://github.com/acme/tool .", "https://github.com/acme/tool"),
         ("Code: https://github.com/acme/tool-v2-.", "https://github.com/acme/tool-v2-"),
-        ("(wiki: https://en.wikipedia.org/wiki/Foo_(bar)).", "https://en.wikipedia.org/wiki/Foo_(bar)"),
+        (
+            "(wiki: https://en.wikipedia.org/wiki/Foo_(bar)).",
+            "https://en.wikipedia.org/wiki/Foo_(bar)",
+        ),
         ("Code is here:https://github.com/acme/tool.", "https://github.com/acme/tool"),
         ("Code is availableathttps://github.com/acme/tool", "https://github.com/acme/tool"),
         ("Code at https://github.com/acme/tool。", "https://github.com/acme/tool"),
@@ -274,9 +277,9 @@ def test_dangerous_schemes_in_text_are_never_links() -> None:
     assert extract_links(text) == ()
 
 
-URL_ALPHABET = st.sampled_from(
-    list("hts:/.w{}()[]<>\"' \n~-_%?#@\\") + ["http", "https://", "www.", "github.", "com/", "\x1b", "\u202e", "gіt", "東"]
-)
+URL_PIECES = [*"hts:/.w{}()[]<>\"' \n~-_%?#@\\", "http", "https://", "www.", "github.", "com/"]
+URL_PIECES += ["\x1b", "\u202e", "gіt", "東", ".io/", "huface.online/", "- ", ". ", "[::1]", ":80"]
+URL_ALPHABET = st.sampled_from(URL_PIECES)
 
 
 @given(st.lists(URL_ALPHABET, max_size=40).map("".join) | st.text())

@@ -66,7 +66,10 @@ def test_one_line_collapses_all_whitespace() -> None:
         (r"costs $x^2$ and $\alpha + \beta$", "costs x^2 and α + β"),
         (r"Model$\cdot$Net", "Model·Net"),
         (r"$\leq$ $\geq$ $\approx$ $\sim$ $\pm$ $\rightarrow$ $\infty$", "≤ ≥ ≈ ∼ ± → ∞"),
-        (r"tasks (\eg prompts) and (\ie, GSM8K), \etal. claim", "tasks (e.g. prompts) and (i.e., GSM8K), et al. claim"),
+        (
+            r"tasks (\eg prompts) and (\ie, GSM8K), \etal. claim",
+            "tasks (e.g. prompts) and (i.e., GSM8K), et al. claim",
+        ),
         (r"up to 50\% and 3\% faster", "up to 50% and 3% faster"),
         ("a Model~(M) tied to Task~Arithmetic", "a Model (M) tied to Task Arithmetic"),
         ("about ~20% and 1%~4% approximations", "about ~20% and 1%~4% approximations"),

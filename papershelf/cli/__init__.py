@@ -40,4 +40,4 @@ def main() -> None:
     cli(prog_name="papershelf")
 
 
-from papershelf.cli import reading  # noqa: E402, F401  (registers the commands)
+from papershelf.cli import reading, topics  # noqa: E402, F401  (registers the commands)

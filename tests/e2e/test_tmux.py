@@ -82,10 +82,10 @@ class Terminal:
         deadline = time.monotonic() + DEADLINE_SECONDS
         while True:
             dead, status = self.tmux_command(
-                "display-message", "-p", "-t", "app", "#{pane_dead} #{pane_dead_status}"
-            ).split()
+                "display-message", "-p", "-t", "app", "#{pane_dead}:#{pane_dead_status}"
+            ).strip().split(":")
             if dead == "1":
-                return int(status), self.screen()
+                return int(status or -1), self.screen()
             if time.monotonic() > deadline:
                 pytest.fail(f"the app did not exit; last screen:\n{self.screen()}")
             time.sleep(POLL_SECONDS)
