@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Protocol, TextIO
 
 from importers import hf_text, textfile
-from importers.textfile import HEAD_BYTES, MAX_BYTES
+from importers.textfile import HEAD_BYTES
 from papershelf.models import DumpError, ParsedPaper
 
 __all__ = [
@@ -39,6 +39,7 @@ class Format(Protocol):
     def parse(self, stream: TextIO, warn: Callable[[int, str], None]) -> Iterator[ParsedPaper]: ...
 
 
+MAX_BYTES = 512 * 1024 * 1024  # bigger files are refused on their size, before any byte is read
 FORMATS: list[Format] = []
 
 
@@ -104,7 +105,7 @@ class Dump:
 def open_dump(path: str | Path, encoding: str | None = None) -> Dump:
     """Check a file and pick its format; raises DumpError with a one-line reason."""
     shown = str(path)
-    checked = textfile.inspect(Path(path), encoding)
+    checked = textfile.inspect(Path(path), encoding, MAX_BYTES)
     fmt = next((fmt for fmt in FORMATS if fmt.sniff(checked.head)), None)
     if fmt is None:
         raise DumpError(shown, f"not a Hugging Face Daily Papers dump: {_why_not(checked.head)}")

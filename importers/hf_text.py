@@ -31,7 +31,7 @@ LINE_MAX = 200_000
 # Header lines compared casefolded with spaces removed, so "byAK and ..." matches too.
 _HEADER_KEYS = frozenset({"new", "subscribe", "dailypapers", "byakandtheresearchcommunity"})
 _HEADER_PREFIX = "gettrendingpapers"  # "... in your email inbox!" and "... once a day!"
-_HEADER_INITIALS = frozenset("nNsSdDbBgG")
+_HEADER_INITIALS = frozenset("nNsSdDbBgG")  # lets most titles skip the casefolding below
 _GLUED = (
     "Subscribe",
     "Daily Papers",
@@ -166,8 +166,8 @@ def sniff(head: str) -> bool:
     """A page header line, or mostly title-then-abstract lines, in the file's first 8 KiB."""
     lines = [ln.strip() for ln in head.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     lines = [ln.lstrip("\ufeff") for ln in lines if ln.strip("\ufeff")]
-    if not lines or lines[0].startswith(("{", "[", "<")):
-        return False
+    if not lines or lines[0].startswith(("{", "[", "<", "#", "- ", "* ")):
+        return False  # JSON, HTML or Markdown: another format's, even if prose follows
     if any(_is_header(ln) or _unglue(ln) != ln for ln in lines[:20]):
         return True
     pairs = sum(classify(a, False) == TITLE and _prose_score(b) >= 3 for a, b in pairwise(lines))

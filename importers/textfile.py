@@ -16,7 +16,6 @@ from pathlib import Path
 
 from papershelf.models import DumpError
 
-MAX_BYTES = 512 * 1024 * 1024
 HEAD_BYTES = 8192
 _CHUNK = 1024 * 1024
 _BOMS = (
@@ -43,16 +42,16 @@ class TextFile:
     warnings: tuple[str, ...]
 
 
-def inspect(path: Path, encoding: str | None = None) -> TextFile:
+def inspect(path: Path, encoding: str | None, max_bytes: int) -> TextFile:
     """Check the file and choose its encoding; `encoding` forces one and disables fallback."""
     name = str(path)
     try:
         size = path.stat().st_size
         if path.is_dir():
             raise DumpError(name, "is a directory, not a dump file")
-        if size > MAX_BYTES:
+        if size > max_bytes:
             megabytes = math.ceil(size / 2**20)
-            raise DumpError(name, f"file is {megabytes} MB, over the {MAX_BYTES // 2**20} MB limit")
+            raise DumpError(name, f"file is {megabytes} MB, over the {max_bytes // 2**20} MB limit")
         with path.open("rb") as f:
             head = f.read(HEAD_BYTES)
         if encoding is not None:

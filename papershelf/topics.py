@@ -55,9 +55,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from importlib.resources import files
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -307,8 +309,9 @@ def _variants(phrase: str) -> list[tuple[bytes, ...]]:
 def _acronym_regex(phrase: str) -> re.Pattern[str]:
     """Exact-case match of an acronym phrase, any punctuation between words, plural allowed."""
     parts = [re.escape(part) for part in re.findall(r"[A-Za-z0-9]+", phrase)]
+    parts[0] += rf"(?<![A-Za-z0-9]{parts[0]})"  # after the literal, so re can scan for it fast
     body = r"[^A-Za-z0-9]+".join(parts)
-    return re.compile(rf"(?<![A-Za-z0-9]){body}s?(?![A-Za-z0-9])")
+    return re.compile(rf"{body}s?(?![A-Za-z0-9])")
 
 
 def _contained(
@@ -324,71 +327,91 @@ def _contained(
     return tuple(sorted(found))
 
 
-_Entry = tuple[int, frozenset[bytes] | None, bytes | None, re.Pattern[str] | None]
-"""How a phrase is reached through one of its words: id, other words, needle or acronym."""
+_KIND_RANK = {"ignore": 0, "negative": 1, "weak": 2, "title": 3, "patterns": 4, "strong": 5}
 
 
 class Tagger:
     """Assigns topic slugs to a paper; built once per taxonomy, then called per paper.
 
-    Speed is the design constraint (a million papers at import time): each field is
-    tokenised once with C-level bytes operations, only phrases whose longest word occurs
-    are considered, and occurrences are counted with ``bytes.count``.
+    Speed is the design constraint (a million papers at import time). Each field is folded
+    and split once; one C-level pass looks every word up in a dict of one-word phrases, a
+    second looks up every pair of neighbouring words (``zip``); the rare longer phrases are
+    confirmed with ``bytes.count`` once their first two words have been seen.
     """
 
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.taxonomy = taxonomy
         self._slugs = taxonomy.slugs
-        explicit: dict[tuple[bytes, ...] | str, int] = {}
+        keys: dict[tuple[bytes, ...] | str, int] = {}
         uses: list[dict[int, str]] = []
         for index, topic in enumerate(taxonomy):
             for kind in PHRASE_LISTS:
                 for phrase in getattr(topic, kind):
-                    key: tuple[bytes, ...] | str = (
-                        phrase if phrase != phrase.lower() else tuple(_words(phrase))
-                    )
-                    pid = explicit.setdefault(key, len(explicit))
+                    key = phrase if phrase != phrase.lower() else tuple(_words(phrase))
+                    pid = keys.setdefault(key, len(keys))
                     if pid == len(uses):
                         uses.append({})
                     current = uses[pid].get(index)
                     if current is None or _KIND_RANK[kind] > _KIND_RANK[current]:
                         uses[pid][index] = kind
-        forms: dict[tuple[bytes, ...], int] = {
-            key: pid for key, pid in explicit.items() if isinstance(key, tuple)
+        owner: dict[tuple[bytes, ...], int] = {
+            k: pid for k, pid in keys.items() if isinstance(k, tuple)
         }
-        phrase_forms: list[list[tuple[bytes, ...]]] = [[] for _ in explicit]
-        acronyms: dict[int, re.Pattern[str]] = {}
-        for key, pid in explicit.items():
-            text = key if isinstance(key, str) else " ".join(w.decode() for w in key)
-            for form in _variants(text):
-                owner = forms.setdefault(form, pid) if isinstance(key, tuple) else pid
-                if owner == pid:
-                    phrase_forms[pid].append(form)
+        forms: list[list[tuple[bytes, ...]]] = [[] for _ in keys]
+        self._acronyms: dict[int, re.Pattern[str]] = {}
+        for key, pid in keys.items():
             if isinstance(key, str):
-                acronyms[pid] = _acronym_regex(key)
-        self._length = [len(f[0]) if f else 0 for f in phrase_forms]
+                self._acronyms[pid] = _acronym_regex(key)
+                forms[pid] = _variants(key)
+                continue
+            for form in _variants(" ".join(word.decode() for word in key)):
+                if owner.setdefault(form, pid) == pid:
+                    forms[pid].append(form)
         owners: dict[tuple[bytes, ...], set[int]] = {}
-        for pid, pforms in enumerate(phrase_forms):
+        for pid, pforms in enumerate(forms):
             for form in pforms:
                 owners.setdefault(form, set()).add(pid)
-        self._subs = [_contained(pid, pforms, owners) for pid, pforms in enumerate(phrase_forms)]
+        self._length = [len(pforms[0]) for pforms in forms]
+        self._subs = {
+            pid: subs
+            for pid, pforms in enumerate(forms)
+            if (subs := _contained(pid, pforms, owners))
+        }
         self._title_uses = [self._weights(u, title=True) for u in uses]
         self._abstract_uses = [self._weights(u, title=False) for u in uses]
-        spread: dict[bytes, int] = {}
-        for pforms in phrase_forms:
-            for word in {word for form in pforms for word in form}:
-                spread[word] = spread.get(word, 0) + 1
-        by_key: dict[bytes, list[_Entry]] = {}
-        vocab: set[bytes] = set()
-        for pid, pforms in enumerate(phrase_forms):
+        self._index(forms)
+
+    def _index(self, forms: list[list[tuple[bytes, ...]]]) -> None:
+        """Number every word and word pair that occurs in a phrase, and say what they count.
+
+        Title words get the negative of the abstract's number, so one ``Counter`` over both
+        fields keeps them apart. A phrase of three or four words is counted as the rarest of
+        its word pairs, which is exact unless those pairs also occur apart from each other.
+        """
+        unigrams: dict[bytes, int] = {}
+        bigrams: dict[tuple[bytes, bytes], int] = {}
+        self._unigram_pids: dict[int, tuple[int, ...]] = {}
+        self._bigram_pids: dict[int, tuple[int, ...]] = {}
+        self._chains: dict[int, tuple[tuple[int, tuple[int, ...], tuple[int, ...]], ...]] = {}
+        for pid, pforms in enumerate(forms):
             for form in pforms:
-                vocab.update(form)
-                key_word = min(form, key=lambda w: (w in _STOPWORDS, spread[w], -len(w)))
-                rest = frozenset(form) - {key_word} or None
-                needle = None if pid in acronyms else b" " + b" ".join(form) + b" "
-                by_key.setdefault(key_word, []).append((pid, rest, needle, acronyms.get(pid)))
-        self._by_key = {word: tuple(entries) for word, entries in by_key.items()}
-        self._vocab = frozenset(vocab)
+                if len(form) == 1:
+                    slot = unigrams.setdefault(form[0], len(unigrams) + 1)
+                    for signed in (slot, -slot):
+                        self._unigram_pids[signed] = (*self._unigram_pids.get(signed, ()), pid)
+                    continue
+                slots = [bigrams.setdefault(pair, len(bigrams) + 1) for pair in pairwise(form)]
+                for sign in (1, -1):
+                    first = sign * slots[0]
+                    if len(form) == 2:
+                        self._bigram_pids[first] = (*self._bigram_pids.get(first, ()), pid)
+                    else:
+                        link = (pid, tuple(sign * slot for slot in slots), (0,) * len(slots))
+                        self._chains[first] = (*self._chains.get(first, ()), link)
+        self._unigrams = unigrams
+        self._title_unigrams = {word: -slot for word, slot in unigrams.items()}
+        self._bigrams = bigrams
+        self._title_bigrams = {pair: -slot for pair, slot in bigrams.items()}
 
     @staticmethod
     def _weights(kinds: dict[int, str], *, title: bool) -> tuple[tuple[int, int, bool], ...]:
@@ -422,40 +445,41 @@ class Tagger:
         ):
             for pid, count in self._counts(text).items():
                 if count > 0:
-                    count = min(count, cap)
                     for index, per, is_weak in uses[pid]:
                         if is_weak:
-                            weak[index] += per * count
+                            weak[index] += per * (count if count < cap else cap)
                         else:
-                            strong[index] += per * count
-        return [s + min(w, WEAK_CAP) for s, w in zip(strong, weak, strict=True)]
+                            strong[index] += per * (count if count < cap else cap)
+        return [s + (w if w < WEAK_CAP else WEAK_CAP) for s, w in zip(strong, weak, strict=True)]
 
     def _counts(self, text: str) -> dict[int, int]:
         """Occurrences of each phrase in one field, after longer phrases claimed their words."""
-        folded = b" " + text.encode("utf-8", "replace").translate(_FOLD) + b" "
-        present = self._vocab.intersection(folded.split())
+        words = text.encode("utf-8", "replace").translate(_FOLD).split()
         counts: dict[int, int] = {}
-        by_key = self._by_key
-        for word in present:
-            for pid, rest, needle, regex in by_key.get(word, ()):
-                if rest is not None and not rest <= present:
-                    continue
-                if needle is not None:
-                    found = folded.count(needle)
-                elif pid in counts:
-                    continue
-                else:
-                    found = len(regex.findall(text))  # type: ignore[union-attr]
-                if found:
+        unigram_pids = self._unigram_pids
+        for slot, found in Counter(filter(None, map(self._unigrams.get, words))).items():
+            for pid in unigram_pids[slot]:
+                counts[pid] = counts.get(pid, 0) + found
+        pairs = Counter(filter(None, map(self._bigrams.get, pairwise(words))))
+        if pairs:
+            bigram_pids, chains = self._bigram_pids, self._chains
+            for slot, found in pairs.items():
+                for pid in bigram_pids.get(slot, ()):
                     counts[pid] = counts.get(pid, 0) + found
-        if len(counts) > 1:
-            for pid in sorted(counts, key=self._length.__getitem__, reverse=True):
-                claimed = counts[pid]
-                if claimed > 0:
-                    for sub in self._subs[pid]:
-                        if sub in counts:
-                            counts[sub] -= claimed
+                for pid, slots, zeros in chains.get(slot, ()):
+                    if found := min(map(pairs.get, slots, zeros)):
+                        counts[pid] = counts.get(pid, 0) + found
+        if counts:
+            self._settle(counts, text)
         return counts
 
-
-_KIND_RANK = {"ignore": 0, "negative": 1, "weak": 2, "title": 3, "patterns": 4, "strong": 5}
+    def _settle(self, counts: dict[int, int], text: str) -> None:
+        """Recount acronyms with their exact case, then let longer phrases claim their words."""
+        for pid in self._acronyms.keys() & counts.keys():
+            counts[pid] = len(self._acronyms[pid].findall(text))
+        claiming = self._subs.keys() & counts.keys()
+        for pid in sorted(claiming, key=self._length.__getitem__, reverse=True):
+            if (claimed := counts[pid]) > 0:
+                for sub in self._subs[pid]:
+                    if sub in counts:
+                        counts[sub] -= claimed

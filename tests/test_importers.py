@@ -247,8 +247,9 @@ def test_files_over_the_size_limit_are_refused_before_reading(tmp_path: Path) ->
     [
         ("Dear diary,\nToday I read nothing at all.\nTomorrow maybe.\n", "no page header"),
         ('[{"title": "A", "summary": "B"}]', "JSON that no importer recognises"),
+        ("# Reading list\n\n- [A Paper](https://example.org)\n" + "Long prose. " * 40, "no page"),
     ],
-    ids=["prose", "json"],
+    ids=["prose", "json", "markdown"],
 )
 def test_other_text_files_are_refused_with_a_reason(tmp_path: Path, text: str, why: str) -> None:
     """Text that is not a Daily Papers page is refused and the message says why."""

@@ -30,7 +30,7 @@ class PapershelfApp(App[None]):
     see which URL would have been opened.
     """
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "papershelf"
     BINDINGS = bindings("app")
     COMMANDS = App.COMMANDS | {PaperCommands, TopicFilters}

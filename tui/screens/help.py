@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -18,8 +19,10 @@ from tui.commands import COMMANDS, key_label, keys_of
 
 
 class HelpScreen(ModalScreen[None]):
-    CSS_PATH = "help.tcss"
-    BINDINGS = [Binding("escape,question_mark,f1", "dismiss", "Close", show=False)]
+    CSS_PATH = Path(__file__).with_name("help.tcss")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,f1", "dismiss", "Close", show=False)
+    ]
 
     def __init__(self, keymap: Mapping[str, str], settings_path: Path) -> None:
         super().__init__()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from pathlib import Path
+from typing import ClassVar, Literal
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
@@ -29,8 +30,8 @@ class LinkChoice:
 class LinkPicker(ModalScreen[LinkChoice | None]):
     """Numbered like the detail pane, so the number seen there is the digit to press."""
 
-    CSS_PATH = "dialog.tcss"
-    BINDINGS = [
+    CSS_PATH = Path(__file__).with_name("dialog.tcss")
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", show=False),
         Binding("o", "open", "Open", show=False),
         *(Binding(str(n), f"copy({n})", show=False) for n in range(1, 10)),

@@ -52,9 +52,10 @@ NEXT_STATE = {"all": "unread", "unread": "read", "read": "all"}
 
 
 class MainScreen(Screen[None]):
-    CSS_PATH = "main.tcss"
+    CSS_PATH = Path(__file__).with_name("main.tcss")
     BINDINGS = bindings("screen")
     AUTO_FOCUS = "#papers"
+    ESCAPE_TO_MINIMIZE = False
 
     filters: reactive[Query] = reactive(Query())
     search_text: reactive[str] = reactive("")
@@ -285,7 +286,7 @@ class MainScreen(Screen[None]):
         papers = self.query_one(PaperList)
         if self.maximized is not None:
             self.minimize()
-            papers.focus()
+            self.call_after_refresh(papers.focus)
         elif not papers.has_focus:
             papers.focus()
         elif self.search_text:
@@ -370,9 +371,7 @@ class MainScreen(Screen[None]):
         if result.method == "clipboard":
             self.app.notify(f"Copied the {what} to the clipboard: {url}", markup=False)
         elif result.method == "osc52":
-            self.app.notify(
-                f"Copied the {what} through the terminal (OSC 52): {url}", markup=False
-            )
+            self.app.notify(f"Copied the {what} through the terminal (OSC 52): {url}", markup=False)
         else:
             self.app.notify(result.message, severity="error", markup=False)
 
@@ -426,9 +425,7 @@ class MainScreen(Screen[None]):
             if change.add:
                 self.change(lambda lib: lib.tag(pk, add=[change.slug]), f"Added topic {name}.")
             else:
-                self.change(
-                    lambda lib: lib.tag(pk, remove=[change.slug]), f"Removed topic {name}."
-                )
+                self.change(lambda lib: lib.tag(pk, remove=[change.slug]), f"Removed topic {name}.")
 
         self.app.push_screen(TopicEditor(paper.title, paper.topics, self.topic_names), apply)
 

@@ -21,6 +21,7 @@ from tui.commands import BY_ACTION, key_label, keys_of
 from tui.messages import ShowState, ToggleStarred, ToggleTopic, ToggleUntopiced
 from tui.view import Results
 
+HINTS_FROM = 22
 GROUPS = (("area", "Areas"), ("technique", "Techniques"))
 STATES = (
     ("all", "All", "show_all"),
@@ -79,7 +80,7 @@ class Facets(OptionList):
     def options_for(self, results: Results) -> list[Option | None]:
         query = results.query
         counts = results.counts
-        width = max(self.scrollable_content_region.width - 2, 18)
+        width = max(self.scrollable_content_region.width - 2, 8)
         options: list[Option | None] = [Option(Content.styled("Reading", "bold"), disabled=True)]
         for state, label, action in STATES:
             active = query.starred if state == "starred" else query.state == state
@@ -111,20 +112,18 @@ class Facets(OptionList):
                 )
         options.append(None)
         options.append(
-            Option(
-                self.line("No topic", results.untopiced, width, query.no_topic), id="no-topic"
-            )
+            Option(self.line("No topic", results.untopiced, width, query.no_topic), id="no-topic")
         )
         return options
 
     @staticmethod
     def line(label: str, count: int, width: int, active: bool, key: str | None = None) -> Content:
-        """`✓ Unread [u]      30`: mark, label, key hint, count aligned right."""
-        hint = f" [{key}]" if key else ""
+        """`✓ Unread [u]      30`: mark, label, key hint (when there is room), count."""
+        hint = f" [{key}]" if key and width >= HINTS_FROM else ""
         number = str(count)
         room = width - 2 - len(hint) - len(number) - 1
         if len(label) > room:
-            label = label[: max(room - 1, 1)] + "…"
+            label = label[: max(room - 1, 1)].rstrip() + "…"
         pad = " " * max(width - 2 - len(label) - len(hint) - len(number), 1)
         return Content.assemble(
             ("✓ " if active else "  ", "$accent"),

@@ -1,0 +1,72 @@
+"""Helpers for the TUI tests: a recording app and ways to wait for the app to settle."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from textual.notifications import SeverityLevel
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
+
+from tui.app import PapershelfApp
+from tui.widgets.paper_detail import PaperDetail
+from tui.widgets.paper_list import PaperList
+
+TODAY = date(2026, 3, 15)
+
+
+class RecordingApp(PapershelfApp):
+    """The real app, keeping every notification and every URL it would open."""
+
+    def __init__(self, db_path: Path, **kwargs: Any) -> None:
+        self.opened: list[str] = []
+        self.notes: list[tuple[str, SeverityLevel]] = []
+        kwargs.setdefault("today", lambda: TODAY)
+        kwargs.setdefault("browser", self.opened.append)
+        super().__init__(db_path, **kwargs)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        self.notes.append((message, severity))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def said(self, fragment: str) -> bool:
+        return any(fragment in message for message, _ in self.notes)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let searches, imports and exports finish and their results land on screen."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def steady(pilot: Pilot[Any]) -> None:
+    """Settle and stop text cursors blinking, for snapshots."""
+    await settle(pilot)
+    for box in pilot.app.screen.query(Input):
+        box.cursor_blink = False
+    await pilot.pause()
+
+
+def list_lines(app: PapershelfApp) -> list[str]:
+    """The paper list as the reader sees it, one string per visible row."""
+    papers = app.screen.query_one(PaperList)
+    height = papers.scrollable_content_region.height
+    return [papers.render_line(y).text.rstrip() for y in range(height)]
+
+
+def detail_text(app: PapershelfApp) -> str:
+    content = app.screen.query_one(PaperDetail).query_one("#detail-body", Static).content
+    return getattr(content, "plain", str(content))
