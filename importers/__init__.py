@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, TextIO
 
-from importers import hf_text, textfile
+from importers import hf_json, hf_text, textfile
 from importers.textfile import HEAD_BYTES
 from papershelf.models import DumpError, ParsedPaper
 
@@ -50,6 +50,7 @@ def register(fmt: Format) -> Format:
 
 
 register(hf_text.FORMAT)
+register(hf_json.FORMAT)
 
 
 def _format(name: str) -> Format:

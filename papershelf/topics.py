@@ -55,7 +55,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from importlib.resources import files
@@ -380,6 +379,7 @@ class Tagger:
         self._title_uses = [self._weights(u, title=True) for u in uses]
         self._abstract_uses = [self._weights(u, title=False) for u in uses]
         self._index(forms)
+        self._settling = frozenset(self._acronyms) | frozenset(self._subs)
 
     def _index(self, forms: list[list[tuple[bytes, ...]]]) -> None:
         """Number every word and word pair that occurs in a phrase, and say what they count.
@@ -445,11 +445,13 @@ class Tagger:
         ):
             for pid, count in self._counts(text).items():
                 if count > 0:
+                    if count > cap:
+                        count = cap
                     for index, per, is_weak in uses[pid]:
                         if is_weak:
-                            weak[index] += per * (count if count < cap else cap)
+                            weak[index] += per * count
                         else:
-                            strong[index] += per * (count if count < cap else cap)
+                            strong[index] += per * count
         return [s + (w if w < WEAK_CAP else WEAK_CAP) for s, w in zip(strong, weak, strict=True)]
 
     def _counts(self, text: str) -> dict[int, int]:
@@ -457,19 +459,20 @@ class Tagger:
         words = text.encode("utf-8", "replace").translate(_FOLD).split()
         counts: dict[int, int] = {}
         unigram_pids = self._unigram_pids
-        for slot, found in Counter(filter(None, map(self._unigrams.get, words))).items():
+        for slot in filter(None, map(self._unigrams.get, words)):
             for pid in unigram_pids[slot]:
+                counts[pid] = counts.get(pid, 0) + 1
+        pairs: dict[int, int] = {}
+        for slot in filter(None, map(self._bigrams.get, pairwise(words))):
+            pairs[slot] = pairs.get(slot, 0) + 1
+        bigram_pids, chains = self._bigram_pids, self._chains
+        for slot, found in pairs.items():
+            for pid in bigram_pids.get(slot, ()):
                 counts[pid] = counts.get(pid, 0) + found
-        pairs = Counter(filter(None, map(self._bigrams.get, pairwise(words))))
-        if pairs:
-            bigram_pids, chains = self._bigram_pids, self._chains
-            for slot, found in pairs.items():
-                for pid in bigram_pids.get(slot, ()):
+            for pid, slots, zeros in chains.get(slot, ()):
+                if found := min(map(pairs.get, slots, zeros)):
                     counts[pid] = counts.get(pid, 0) + found
-                for pid, slots, zeros in chains.get(slot, ()):
-                    if found := min(map(pairs.get, slots, zeros)):
-                        counts[pid] = counts.get(pid, 0) + found
-        if counts:
+        if not self._settling.isdisjoint(counts):
             self._settle(counts, text)
         return counts
 

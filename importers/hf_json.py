@@ -1,0 +1,169 @@
+"""Hugging Face Daily Papers API responses saved as JSON.
+
+The API returns a list of entries, each with a `paper` object (`id`, `title`, `summary`,
+`authors: [{name}]`, `publishedAt`, `upvotes`, and where present `githubRepo` and
+`projectPage`); a saved response may also sit under a key (`{"papers": [...]}`), and a
+bare list of paper objects is read the same way. The arXiv id becomes the paper's arXiv
+id and gives its arxiv.org and huggingface.co/papers links.
+
+The whole document is parsed at once (API pages are small), but the entries are
+walked with `raw_decode` so each paper's `line` is the line its entry starts on, like
+the text format's. Summaries keep arXiv's hard line wraps, which are layout, not
+content, so they are joined into one line here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from typing import Any, TextIO
+
+from papershelf.models import DumpError, ParsedPaper
+
+ARXIV_ID = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(?:v\d+)?", re.IGNORECASE)
+_ENTRY = re.compile(r'"paper"\s*:\s*\{')
+_PAPER_FIELDS = (re.compile(r'"summary"\s*:'), re.compile(r'"publishedAt"\s*:'))
+_PAPERSHELF = re.compile(r'"format"\s*:\s*"papershelf-')
+_DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def sniff(head: str) -> bool:
+    """JSON holding `"paper": {` entries, or paper objects with a summary and a date."""
+    text = head.lstrip("\ufeff \t\r\n")
+    if not text.startswith(("[", "{")) or _PAPERSHELF.search(text):
+        return False
+    return bool(_ENTRY.search(text)) or all(p.search(text) for p in _PAPER_FIELDS)
+
+
+def _skip(text: str, pos: int) -> int:
+    match = _SPACE.match(text, pos)
+    return match.end() if match else pos
+
+
+def _items(text: str, pos: int) -> Iterator[tuple[object, int, Any]]:
+    """(key or index, start offset, value) for each item of the array or object at `pos`."""
+    opening = text[pos]
+    closing = "]" if opening == "[" else "}"
+    pos = _skip(text, pos + 1)
+    index = 0
+    while text[pos] != closing:
+        key: object = index
+        if opening == "{":
+            key, pos = _DECODER.raw_decode(text, pos)
+            pos = _skip(text, pos)
+            if text[pos] != ":":
+                raise json.JSONDecodeError("Expecting ':' delimiter", text, pos)
+            pos = _skip(text, pos + 1)
+        start = pos
+        value, pos = _DECODER.raw_decode(text, pos)
+        yield key, start, value
+        index += 1
+        pos = _skip(text, pos)
+        if text[pos] == ",":
+            pos = _skip(text, pos + 1)
+        elif text[pos] != closing:
+            raise json.JSONDecodeError(f"Expecting ',' or '{closing}'", text, pos)
+
+
+def _is_entry(value: object) -> bool:
+    return isinstance(value, dict) and (isinstance(value.get("paper"), dict) or "title" in value)
+
+
+def _entries(text: str) -> Iterator[tuple[int, Any]]:
+    """(start offset, entry) of each entry, from a top-level list or the first list of them."""
+    pos = _skip(text, 0)
+    if text[pos] == "[":
+        for _, start, value in _items(text, pos):
+            yield start, value
+        return
+    for _, start, value in _items(text, pos):
+        if isinstance(value, list) and value and all(_is_entry(v) for v in value):
+            for _, item_start, item in _items(text, start):
+                yield item_start, item
+            return
+
+
+def _text(value: object) -> str:
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def _authors(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    names = (a.get("name") if isinstance(a, dict) else a for a in value)
+    return tuple(_text(n) for n in names if _text(n))
+
+
+def _paper(entry: dict[str, Any], line: int, warn: Callable[[int, str], None]) -> ParsedPaper | None:
+    paper = entry["paper"] if isinstance(entry.get("paper"), dict) else entry
+    title = _text(paper.get("title")) or _text(entry.get("title"))
+    if not title:
+        warn(line, "entry without a title; skipped")
+        return None
+    abstract = _text(paper.get("summary")) or _text(entry.get("summary"))
+    if not abstract:
+        warn(line, "entry without a summary")
+    raw_id = paper.get("id")
+    arxiv_id = raw_id.strip() if isinstance(raw_id, str) else None
+    if arxiv_id is not None and not ARXIV_ID.fullmatch(arxiv_id):
+        warn(line, f"id {arxiv_id!r} is not an arXiv id; kept without one")
+        arxiv_id = None
+    if arxiv_id is not None:
+        arxiv_id = re.sub(r"v\d+$", "", arxiv_id)
+    urls = [paper.get(name) for name in ("githubRepo", "projectPage")]
+    if arxiv_id is not None:
+        urls += [f"https://arxiv.org/abs/{arxiv_id}", f"https://huggingface.co/papers/{arxiv_id}"]
+    published = paper.get("publishedAt") or entry.get("publishedAt")
+    daily = paper.get("submittedOnDailyAt") or entry.get("publishedAt")
+    upvotes = paper.get("upvotes")
+    return ParsedPaper(
+        title=title,
+        abstract=abstract,
+        line=line,
+        date_label=daily[:10] if isinstance(daily, str) and daily else None,
+        arxiv_id=arxiv_id,
+        authors=_authors(paper.get("authors")),
+        published=published if isinstance(published, str) else None,
+        upvotes=upvotes if isinstance(upvotes, int) and not isinstance(upvotes, bool) else None,
+        urls=tuple(u.strip() for u in urls if isinstance(u, str) and u.strip()),
+    )
+
+
+def parse(stream: TextIO, warn: Callable[[int, str], None]) -> Iterator[ParsedPaper]:
+    """Yield one paper per entry; an entry without a title is skipped with a warning."""
+    name = str(getattr(stream, "name", "<text>"))
+    text = stream.read().lstrip("\ufeff")
+    line, counted, entries = 1, 0, 0
+    try:
+        for start, entry in _entries(text):
+            line += text.count("\n", counted, start)
+            counted, entries = start, entries + 1
+            if not isinstance(entry, dict):
+                warn(line, "entry is not a JSON object; skipped")
+                continue
+            paper = _paper(entry, line, warn)
+            if paper is not None:
+                yield paper
+    except json.JSONDecodeError as error:
+        raise DumpError(name, f"invalid JSON: {error.msg}", error.lineno) from None
+    except IndexError:
+        raise DumpError(name, "invalid JSON: the document ends too early") from None
+    if not entries:
+        raise DumpError(name, "no list of paper entries in the JSON")
+
+
+class HfJson:
+    """The hf_json format as the importer registry sees it."""
+
+    name = "hf_json"
+
+    def sniff(self, head: str) -> bool:
+        return sniff(head)
+
+    def parse(self, stream: TextIO, warn: Callable[[int, str], None]) -> Iterator[ParsedPaper]:
+        return parse(stream, warn)
+
+
+FORMAT = HfJson()
