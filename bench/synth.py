@@ -35,7 +35,7 @@ POOL_SENTENCES = 60_000
 START, END = "\x02", "\x03"
 HEADER = ["new", "Get trending papers in your email inbox!", "Subscribe", "Daily Papers"]
 SIGNATURE = "by AK and the research community"
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 SYLLABLES = [a + b for a in "bcdfghjklmnprstvwxz" for b in "aeiou"] + ["qu", "th", "sh", "ch"]
 SUFFIXES = ["", "", "", "Net", "Former", "LM", "-2", "GPT", "Diff", "Bench", "-X", "++"]
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")

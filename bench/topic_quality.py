@@ -2,7 +2,8 @@
 
 Usage: python bench/topic_quality.py [--papers N] [--misses]
 
-Prints per-topic precision/recall/support on tests/labels/topics.toml, micro figures, the
+Prints per-topic precision/recall/support on tests/labels/topics.toml (development and
+held-out labels together), micro figures for each set and both, the
 share of distinct real papers that get at least one topic, and microseconds per paper over
 the real papers repeated to N (100,000 by default). `--misses` lists each labelled paper the
 tagger disagrees with (file, index, missing and extra slugs) for reading it again.
@@ -25,8 +26,11 @@ ROOT = Path(__file__).resolve().parents[1]
 DUMPS = ROOT / ".." / "shared" / "dumps"
 LABELS = ROOT / "tests" / "labels" / "topics.toml"
 
+Papers = dict[str, list[tuple[str, str]]]
+Labels = dict[tuple[str, int], set[str]]
 
-def read_dumps() -> dict[str, list[tuple[str, str]]]:
+
+def read_dumps() -> Papers:
     """(title, abstract) of every paper, by dump file name, in importer order."""
     return {
         path.name: [(p.title, p.abstract) for p in importers.open_dump(path).papers()]
@@ -34,16 +38,17 @@ def read_dumps() -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def read_labels() -> dict[tuple[str, int], set[str]]:
+def read_labels(table: str) -> Labels:
+    """One table of the labels file: "papers" (development) or "holdout"."""
     data = tomllib.loads(LABELS.read_text(encoding="utf-8"))
     return {
         (name, int(index)): set(slugs)
-        for name, papers in data["papers"].items()
+        for name, papers in data[table].items()
         for index, slugs in papers.items()
     }
 
 
-def distinct(dumps: dict[str, list[tuple[str, str]]]) -> list[tuple[str, str]]:
+def distinct(dumps: Papers) -> list[tuple[str, str]]:
     """One entry per paper, the way the library dedupes titles (case and punctuation folded)."""
     seen: dict[str, tuple[str, str]] = {}
     for papers in dumps.values():
@@ -52,7 +57,22 @@ def distinct(dumps: dict[str, list[tuple[str, str]]]) -> list[tuple[str, str]]:
     return list(seen.values())
 
 
-def quality(tagger: Tagger, dumps: dict, labels: dict, misses: bool) -> None:
+def micro(tagger: Tagger, dumps: Papers, labels: Labels, name: str) -> None:
+    hits = predicted = expected = 0
+    for (file, index), truth in labels.items():
+        got = set(tagger.tag(*dumps[file][index]))
+        hits, predicted, expected = (
+            hits + len(got & truth),
+            predicted + len(got),
+            expected + len(truth),
+        )
+    print(
+        f"{name:<9} micro precision {hits / predicted:.3f}  recall {hits / expected:.3f}"
+        f"  ({len(labels)} papers, {expected} labels, {predicted} predicted)"
+    )
+
+
+def quality(tagger: Tagger, dumps: Papers, labels: Labels, misses: bool) -> None:
     slugs = tagger.taxonomy.slugs
     tp = dict.fromkeys(slugs, 0)
     fp = dict.fromkeys(slugs, 0)
@@ -69,20 +89,22 @@ def quality(tagger: Tagger, dumps: dict, labels: dict, misses: bool) -> None:
             missing = " ".join(sorted(truth - got)) or "-"
             extra = " ".join(sorted(got - truth)) or "-"
             print(f"{name} {index:>3}  missing: {missing:<40} extra: {extra}")
-    print(f"{'topic':<20} {'precision':>9} {'recall':>7} {'support':>7} {'tp':>4} {'fp':>4} {'fn':>4}")
+    print(
+        f"{'topic':<20} {'precision':>9} {'recall':>7} {'support':>7} {'tp':>4} {'fp':>4} {'fn':>4}"
+    )
     for slug in slugs:
         predicted, support = tp[slug] + fp[slug], tp[slug] + fn[slug]
-        precision = f"{tp[slug] / predicted:.2f}" if predicted else "-"
-        recall = f"{tp[slug] / support:.2f}" if support else "-"
+        shown_precision = f"{tp[slug] / predicted:.2f}" if predicted else "-"
+        shown_recall = f"{tp[slug] / support:.2f}" if support else "-"
         print(
-            f"{slug:<20} {precision:>9} {recall:>7} {support:>7}"
+            f"{slug:<20} {shown_precision:>9} {shown_recall:>7} {support:>7}"
             f" {tp[slug]:>4} {fp[slug]:>4} {fn[slug]:>4}"
         )
     all_tp, all_fp, all_fn = sum(tp.values()), sum(fp.values()), sum(fn.values())
     precision, recall = all_tp / (all_tp + all_fp), all_tp / (all_tp + all_fn)
     f1 = 2 * precision * recall / (precision + recall)
     print(
-        f"micro: precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}"
+        f"all       micro precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}"
         f"  ({len(labels)} papers, {all_tp + all_fn} labels, {all_tp + all_fp} predicted)"
     )
 
@@ -97,7 +119,7 @@ def coverage(tagger: Tagger, papers: list[tuple[str, str]]) -> None:
     )
 
 
-def speed(tagger: Tagger, dumps: dict, count: int) -> None:
+def speed(tagger: Tagger, dumps: Papers, count: int) -> None:
     papers = [paper for papers in dumps.values() for paper in papers]
     corpus = (papers * (count // len(papers) + 1))[:count]
     tag = tagger.tag
@@ -125,7 +147,10 @@ def main() -> int:
     tagger = Tagger(load_taxonomy())
     built = time.perf_counter() - start
     dumps = read_dumps()
-    quality(tagger, dumps, read_labels(), args.misses)
+    development, holdout = read_labels("papers"), read_labels("holdout")
+    quality(tagger, dumps, development | holdout, args.misses)
+    micro(tagger, dumps, development, "dev")
+    micro(tagger, dumps, holdout, "holdout")
     coverage(tagger, distinct(dumps))
     print(f"taxonomy load + tagger build: {built * 1e3:.0f} ms")
     speed(tagger, dumps, args.papers)

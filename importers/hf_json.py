@@ -96,7 +96,9 @@ def _authors(value: object) -> tuple[str, ...]:
     return tuple(_text(n) for n in names if _text(n))
 
 
-def _paper(entry: dict[str, Any], line: int, warn: Callable[[int, str], None]) -> ParsedPaper | None:
+def _paper(
+    entry: dict[str, Any], line: int, warn: Callable[[int, str], None]
+) -> ParsedPaper | None:
     paper = entry["paper"] if isinstance(entry.get("paper"), dict) else entry
     title = _text(paper.get("title")) or _text(entry.get("title"))
     if not title:

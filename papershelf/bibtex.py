@@ -35,7 +35,9 @@ _ESCAPES = str.maketrans(
         "^": r"\textasciicircum{}",
     }
 )
-_STOPWORDS = frozenset("a an the on of for in to with and or at by from via is are do does".split())
+_STOPWORDS = frozenset(
+    ("a", "an", "the", "on", "of", "for", "in", "to", "with", "and", "or", "at", "by", "via")
+)
 _NEW_ARXIV = re.compile(r"(\d{2})(\d{2})\.\d{4,5}")
 _OLD_ARXIV = re.compile(r"[a-z.-]+/(\d{2})\d{5}", re.IGNORECASE)
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9.:-]+")

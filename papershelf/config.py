@@ -7,6 +7,7 @@ strings, so `tomllib` reads it and the few lines below write it: no TOML depende
 ```toml
 theme = "nord"
 layout = "auto"      # auto, right, below or hidden
+inbox = "~/papers"   # folder scanned for new dumps (default: the data directory's inbox)
 
 [keys]               # command name = keys, comma separated (see the README key table)
 toggle_read = "x"
@@ -36,12 +37,16 @@ class Settings:
     theme: str = DEFAULT_THEME
     layout: str = "auto"
     keys: Mapping[str, str] = field(default_factory=dict)
+    inbox: str = ""
 
     def with_theme(self, theme: str) -> Settings:
         return replace(self, theme=theme)
 
     def with_layout(self, layout: str) -> Settings:
         return replace(self, layout=layout if layout in LAYOUTS else "auto")
+
+    def with_inbox(self, inbox: str) -> Settings:
+        return replace(self, inbox=inbox)
 
 
 def load_settings(path: Path) -> Settings:
@@ -55,6 +60,7 @@ def load_settings(path: Path) -> Settings:
     theme = data.get("theme")
     layout = data.get("layout")
     keys = data.get("keys")
+    inbox = data.get("inbox")
     return Settings(
         theme=theme if isinstance(theme, str) and theme else DEFAULT_THEME,
         layout=layout if layout in LAYOUTS else "auto",
@@ -63,13 +69,17 @@ def load_settings(path: Path) -> Settings:
             if isinstance(keys, dict)
             else {}
         ),
+        inbox=inbox if isinstance(inbox, str) else "",
     )
 
 
 def save_settings(settings: Settings, path: Path) -> None:
     """Write the settings; raises OSError when the config directory is not writable."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = dumps({"theme": settings.theme, "layout": settings.layout}, {"keys": settings.keys})
+    values: dict[str, Scalar] = {"theme": settings.theme, "layout": settings.layout}
+    if settings.inbox:
+        values["inbox"] = settings.inbox
+    text = dumps(values, {"keys": settings.keys})
     path.write_text(text, encoding="utf-8")
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import sqlite_utils
 
+from papershelf import schema
 from papershelf.models import Link, Paper
 from papershelf.paths import ensure_private_dir
-from papershelf.schema import MIGRATIONS, SCHEMA_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 10.0
@@ -69,12 +69,12 @@ def marks(n: int) -> str:
 class Library:
     """An open library file; use as a context manager or call close()."""
 
-    def __init__(self, path: str | Path, *, timeout: float = BUSY_TIMEOUT_S) -> None:
+    def __init__(self, path: str | Path, *, timeout: float | None = None) -> None:
         self.path = Path(path).expanduser()
+        timeout = BUSY_TIMEOUT_S if timeout is None else timeout
         self._check_file()
-        created = not self.path.exists()
-        if created:
-            ensure_private_dir(self.path.parent)
+        if not self.path.exists():
+            self._create()
         try:
             self.conn = sqlite3.connect(
                 self.path, timeout=timeout, isolation_level=None, check_same_thread=False
@@ -82,15 +82,26 @@ class Library:
             self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         except sqlite3.DatabaseError as error:
+            if not os.access(self.path.parent, os.W_OK):
+                problem = f"its folder {self.path.parent} is read-only"
+                raise LibraryError(f"{self.path}: cannot open the library: {problem}") from error
             raise LibraryError(f"{self.path}: cannot open the library ({error})") from error
         if mode.lower() != "wal":
             raise LibraryError(f"{self.path}: cannot switch the library to WAL mode")
         self.conn.execute("PRAGMA synchronous = NORMAL")
         self.conn.execute("PRAGMA foreign_keys = ON")
-        if created:
-            os.chmod(self.path, 0o600)
         self.db = sqlite_utils.Database(self.conn)
         self._migrate()
+
+    def _create(self) -> None:
+        """An empty library file, private from its first moment (its WAL inherits the mode)."""
+        try:
+            ensure_private_dir(self.path.parent)
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
+        except OSError as error:
+            raise LibraryError(
+                f"{self.path}: cannot create the library ({error.strerror})"
+            ) from error
 
     def _check_file(self) -> None:
         """Refuse anything at the library path that is not SQLite, rather than overwrite it."""
@@ -108,19 +119,22 @@ class Library:
             tables = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master")}
         except sqlite3.DatabaseError as error:
             raise LibraryError(f"{self.path}: the library file is corrupt ({error})") from error
-        if version > SCHEMA_VERSION:
+        latest = len(schema.MIGRATIONS)  # read now, so tests can add a migration
+        if version > latest:
             raise LibraryError(
                 f"{self.path}: written by a newer papershelf (schema {version}, this one knows "
-                f"{SCHEMA_VERSION}); upgrade papershelf to open it"
+                f"{latest}); upgrade papershelf to open it"
             )
         if version == 0 and tables:
             raise LibraryError(f"{self.path}: an SQLite file, but not a papershelf library")
-        if version == SCHEMA_VERSION:
+        if version == latest:
             return
-        if version > 0:
-            self.backup(self.path.with_name(f"{self.path.name}.v{version}.bak"), overwrite=True)
         with self.write():
-            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            # Another process may have migrated while this one waited for the lock.
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            if 0 < version < latest:
+                self.backup(self.path.with_name(f"{self.path.name}.v{version}.bak"), overwrite=True)
+            for number, script in enumerate(schema.MIGRATIONS[version:], start=version + 1):
                 for statement in script.split(";\n"):
                     if statement.strip():
                         self.conn.execute(statement)
@@ -148,28 +162,46 @@ class Library:
             raise LibraryError(f"{self.path}: cannot write ({error})") from error
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        try:
             self.conn.execute("COMMIT")
-        except sqlite3.OperationalError as error:
-            self.conn.execute("ROLLBACK")
-            raise LibraryError(f"{self.path}: cannot write ({error})") from error
+        except BaseException as error:
+            # SQLite rolls back by itself after some errors (a full disk), so check first.
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if isinstance(error, sqlite3.Error):
+                if "locked" in str(error) or "busy" in str(error):
+                    raise LibraryBusy(
+                        f"{self.path}: library busy (another papershelf is writing); try again"
+                    ) from error
+                raise LibraryError(f"{self.path}: cannot write ({error})") from error
+            raise
 
     def backup(self, target: str | Path, *, overwrite: bool = False) -> Path:
-        """A consistent copy made with SQLite's backup API, safe while others write."""
+        """A consistent copy made with SQLite's backup API, safe while others write.
+
+        The copy is read through a connection of its own, so it also works inside this
+        connection's write transaction (the migration backup), and it is created 0600
+        and exclusively: an existing file is never overwritten unless asked.
+        """
         target = Path(target).expanduser()
-        if target.exists() and not overwrite:
-            raise LibraryError(f"{target}: already exists; choose another name")
-        if target.exists():
-            target.unlink()
+        if overwrite:
+            target.unlink(missing_ok=True)
+        try:
+            os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            raise LibraryError(f"{target}: already exists; choose another name") from None
+        except OSError as error:
+            raise LibraryError(f"{target}: cannot write the backup ({error.strerror})") from None
+        source = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
         copy = sqlite3.connect(target)
         try:
-            self.conn.backup(copy)
+            source.backup(copy)
+        except sqlite3.Error as error:
+            copy.close()
+            target.unlink(missing_ok=True)
+            raise LibraryError(f"{target}: cannot write the backup ({error})") from error
         finally:
             copy.close()
-        os.chmod(target, 0o600)
+            source.close()
         return target
 
     # Reading -------------------------------------------------------------------------

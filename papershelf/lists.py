@@ -31,6 +31,10 @@ class ListSummary:
     created_at: str
 
 
+def quoted(name: str) -> str:
+    return f'"{one_line(name)}"'
+
+
 def clean_name(name: str) -> str:
     """A list name on one line; refuses an empty or overlong one."""
     cleaned = one_line(name)
@@ -78,13 +82,17 @@ def members(lib: Library, name: str) -> list[int]:
     ]
 
 
+def refuse_taken(conn: sqlite3.Connection, name: str, allowed: int | None = None) -> None:
+    """Refuse a name another list has (in any case), naming that list as stored."""
+    row = conn.execute("SELECT id, name FROM lists WHERE name = ?", (name,)).fetchone()
+    if row is not None and row[0] != allowed:
+        raise ListError(f"a list named {row[1]!r} already exists")
+
+
 def insert_list(conn: sqlite3.Connection, name: str, created_at: str | None = None) -> int:
-    """A new list's id, with the snapshot that undoes it taken by the caller."""
+    """A new list's id; the caller keeps the snapshot that undoes it."""
     name = clean_name(name)
-    clash = list_id(conn, name)
-    if clash is not None:
-        taken = conn.execute("SELECT name FROM lists WHERE id = ?", (clash,)).fetchone()[0]
-        raise ListError(f"a list named {taken!r} already exists")
+    refuse_taken(conn, name)
     cursor = conn.execute(
         "INSERT INTO lists(name, created_at) VALUES (?, ?)", (name, created_at or now())
     )
@@ -101,7 +109,7 @@ class CreateList:
         return 0, (Snapshot("lists", ((created,),), ()),)
 
     def describe(self, changed: int) -> str:
-        return f"created list {one_line(self.name)}"
+        return f"created list {quoted(self.name)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,15 +120,13 @@ class RenameList:
     def run(self, conn: sqlite3.Connection) -> Outcome:
         found = require(conn, self.name)
         new_name = clean_name(self.new_name)
-        clash = list_id(conn, new_name)
-        if clash is not None and clash != found:
-            raise ListError(f"a list named {new_name!r} already exists")
+        refuse_taken(conn, new_name, allowed=found)
         before = capture(conn, "lists", [(found,)])
         conn.execute("UPDATE lists SET name = ? WHERE id = ?", (new_name, found))
         return 0, (before,)
 
     def describe(self, changed: int) -> str:
-        return f"renamed list {one_line(self.name)} to {one_line(self.new_name)}"
+        return f"renamed list {quoted(self.name)} to {quoted(self.new_name)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,14 +140,17 @@ class DeleteList:
         items = capture(
             conn,
             "list_items",
-            [(found, pk) for (pk,) in conn.execute("SELECT paper FROM list_items WHERE list = ?", (found,))],
+            [
+                (found, pk)
+                for (pk,) in conn.execute("SELECT paper FROM list_items WHERE list = ?", (found,))
+            ],
         )
         row = capture(conn, "lists", [(found,)])
         conn.execute("DELETE FROM lists WHERE id = ?", (found,))
         return len(items.keys), (row, items)
 
     def describe(self, changed: int) -> str:
-        return f"deleted list {one_line(self.name)} ({papers(changed)}; the papers stay)"
+        return f"deleted list {quoted(self.name)} ({papers(changed)}; the papers stay)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +177,7 @@ class AddToList:
         return len(todo), (*created, Snapshot("list_items", tuple(todo), ()))
 
     def describe(self, changed: int) -> str:
-        return f"added {papers(changed)} to list {one_line(self.name)}"
+        return f"added {papers(changed)} to list {quoted(self.name)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,4 +193,4 @@ class RemoveFromList:
         return len(todo), (before.only(todo),)
 
     def describe(self, changed: int) -> str:
-        return f"removed {papers(changed)} from list {one_line(self.name)}"
+        return f"removed {papers(changed)} from list {quoted(self.name)}"

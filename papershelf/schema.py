@@ -7,9 +7,19 @@ separate tables so that re-importing can never overwrite what the reader did.
 
 Papers have an integer key `pk` for compact joins and result arrays, and a stable text
 `id` that users see and type: the arXiv id when known, else a hash of the title key.
-The FTS index is external-content and maintained by the importer in bulk rather than by
-triggers: only ingest writes titles and abstracts, and bulk maintenance is several times
-faster than per-row triggers.
+
+Search is built for a million papers (see papershelf/search.py):
+- Titles and abstracts have separate external-content FTS5 indexes, maintained by the
+  importer in bulk rather than by triggers (only ingest writes titles and abstracts, and
+  bulk maintenance is several times faster). Titles keep positions and prefix indexes, so
+  every keystroke's partial word is one index lookup; abstracts keep only which papers hold
+  a word (`detail=none`), a third of the size and cost of a full index.
+- `terms` holds every title word with its paper count, so a typo is corrected by looking
+  at the few words that share its first or last letters, never by scanning a vocabulary.
+- `facets` holds the automatic topics and the papers with code as bitmaps (bit `pk` set),
+  rewritten by each import, so counts for a million papers load in milliseconds.
+- `changes` counts writes by kind; triggers bump it when the reader's state or a topic
+  changes, so the search knows when what it holds in memory is stale without rereading.
 """
 
 from __future__ import annotations
@@ -96,6 +106,7 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (paper, slug)
     ) WITHOUT ROWID;
     CREATE INDEX paper_topics_slug ON paper_topics(slug, paper) WHERE origin != 'removed';
+    CREATE INDEX paper_topics_chosen ON paper_topics(origin) WHERE origin != 'auto';
 
     CREATE TABLE lists (
         id INTEGER PRIMARY KEY,
@@ -110,11 +121,56 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX list_items_paper ON list_items(paper, list);
 
-    CREATE VIRTUAL TABLE papers_fts USING fts5(
-        title, abstract, content='papers', content_rowid='pk',
+    CREATE VIRTUAL TABLE papers_fts_titles USING fts5(
+        title, content='papers', content_rowid='pk', prefix='1 2 3',
         tokenize='unicode61 remove_diacritics 2'
     );
-    CREATE VIRTUAL TABLE papers_vocab USING fts5vocab(papers_fts, 'row');
+    CREATE VIRTUAL TABLE papers_fts_abstracts USING fts5(
+        abstract, content='papers', content_rowid='pk', detail=none, columnsize=0,
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    -- Buffer up to 64 MiB of terms before writing a segment: fewer, larger segments
+    -- mean less merging during a big import (the buffer is freed at commit).
+    INSERT INTO papers_fts_titles(papers_fts_titles, rank) VALUES ('hashsize', 67108864);
+    INSERT INTO papers_fts_abstracts(papers_fts_abstracts, rank) VALUES ('hashsize', 67108864);
+
+    CREATE TABLE terms (
+        term TEXT PRIMARY KEY,
+        papers INTEGER NOT NULL,
+        reversed TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX terms_reversed ON terms(reversed);
+
+    -- name: 'papers', 'code' or 'topic:<slug>' (automatic assignments only); generation:
+    -- the 'auto-topics' count of `changes` the bitmaps were written at.
+    CREATE TABLE facets (
+        name TEXT PRIMARY KEY,
+        generation INTEGER NOT NULL,
+        bits BLOB NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE changes (kind TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+    INSERT INTO changes VALUES ('content', 0), ('auto-topics', 0), ('reader', 0);
+    CREATE TRIGGER state_inserted AFTER INSERT ON state
+        BEGIN UPDATE changes SET n = n + 1 WHERE kind = 'reader'; END;
+    CREATE TRIGGER state_updated AFTER UPDATE ON state
+        BEGIN UPDATE changes SET n = n + 1 WHERE kind = 'reader'; END;
+    CREATE TRIGGER state_deleted AFTER DELETE ON state
+        BEGIN UPDATE changes SET n = n + 1 WHERE kind = 'reader'; END;
+    CREATE TRIGGER topic_chosen AFTER INSERT ON paper_topics WHEN NEW.origin != 'auto'
+        BEGIN UPDATE changes SET n = n + 1 WHERE kind = 'reader'; END;
+    CREATE TRIGGER topic_updated AFTER UPDATE ON paper_topics
+        BEGIN UPDATE changes SET n = n + 1
+        WHERE kind = 'reader' OR (kind = 'auto-topics' AND OLD.origin = 'auto'); END;
+    CREATE TRIGGER topic_deleted AFTER DELETE ON paper_topics
+        BEGIN UPDATE changes SET n = n + 1
+        WHERE kind = iif(OLD.origin = 'auto', 'auto-topics', 'reader'); END;
+    CREATE TRIGGER list_item_added AFTER INSERT ON list_items
+        BEGIN UPDATE changes SET n = n + 1 WHERE kind = 'reader'; END;
+    CREATE TRIGGER list_item_removed AFTER DELETE ON list_items
+        BEGIN UPDATE changes SET n = n + 1 WHERE kind = 'reader'; END;
+    CREATE TRIGGER list_renamed AFTER UPDATE ON lists
+        BEGIN UPDATE changes SET n = n + 1 WHERE kind = 'reader'; END;
     """,
 ]
 

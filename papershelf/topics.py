@@ -3,10 +3,11 @@
 A topic is found from phrases (1 to 4 words) in a paper's title and abstract. Each phrase
 sits in one of six lists, which say how much one mention of it is worth:
 
-- ``strong``: one mention anywhere is enough ("knowledge distillation").
-- ``patterns``: one mention in the title is enough; in the abstract it takes about three
-  ("distillation").
-- ``weak``: hints ("teacher"); together they can never tag a paper without stronger evidence.
+- ``strong``: decisive in the title; in the abstract one mention plus any other hint is
+  enough ("knowledge distillation"), so a passing remark alone does not tag a paper.
+- ``patterns``: one mention in the title is enough; in the abstract it takes three, or
+  fewer together with other evidence ("distillation").
+- ``weak``: hints ("teacher"); however many, they never tag a paper without stronger evidence.
 - ``title``: words that mark the topic in a title but mean nothing in an abstract
   ("benchmark").
 - ``ignore``: longer phrases that contain a pattern word but mean something else; they hide
@@ -68,12 +69,14 @@ TOPIC_KEYS = ("name", "group", "description", "replace", *PHRASE_LISTS)
 MAX_WORDS = 4
 
 THRESHOLD = 6
-"""Score a topic needs: one strong mention, one title pattern, or about three in the abstract."""
+"""Score a topic needs, in points; an abstract mention is worth the weight of its list."""
+_BASE_WEIGHT = {"strong": 4, "patterns": 2, "title": 2, "weak": 1, "negative": -3}
 TITLE_FACTOR = 3
+"""A title mention counts three abstract mentions: titles name what a paper is about."""
 ABSTRACT_CAP = 3
 """Repeating one phrase more than this often in an abstract adds nothing."""
 WEAK_CAP = THRESHOLD // 2
-_BASE_WEIGHT = {"strong": THRESHOLD, "patterns": 2, "weak": 1, "negative": -3}
+"""All weak hints of a topic together stay below the threshold."""
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _STOPWORDS = frozenset(
@@ -284,7 +287,8 @@ def _words(text: str) -> list[bytes]:
 
 
 def _plural(word: bytes) -> bytes | None:
-    if word in _STOPWORDS or not word.isalpha() or word.endswith(b"s") or len(word) < 2:
+    """The plural of a phrase's last word, if it looks like a noun."""
+    if word in _STOPWORDS or not word.decode().isalpha() or word.endswith(b"s") or len(word) < 2:
         return None
     if word.endswith(b"y") and word[-2:-1] not in b"aeiou":
         return word[:-1] + b"ies"
@@ -305,12 +309,16 @@ def _variants(phrase: str) -> list[tuple[bytes, ...]]:
     return list(dict.fromkeys(forms))
 
 
+_WORD = "A-Za-z0-9\u0080-\U0010ffff"
+"""Characters the tagger treats as part of a word: what _FOLD does not turn into a space."""
+
+
 def _acronym_regex(phrase: str) -> re.Pattern[str]:
     """Exact-case match of an acronym phrase, any punctuation between words, plural allowed."""
-    parts = [re.escape(part) for part in re.findall(r"[A-Za-z0-9]+", phrase)]
-    parts[0] += rf"(?<![A-Za-z0-9]{parts[0]})"  # after the literal, so re can scan for it fast
-    body = r"[^A-Za-z0-9]+".join(parts)
-    return re.compile(rf"{body}s?(?![A-Za-z0-9])")
+    parts = [re.escape(part) for part in re.findall(f"[{_WORD}]+", phrase)]
+    parts[0] += f"(?<![{_WORD}]{parts[0]})"  # after the literal, so re can scan for it fast
+    body = f"[^{_WORD}]+".join(parts)
+    return re.compile(f"{body}s?(?![{_WORD}])")
 
 
 def _contained(
@@ -326,7 +334,55 @@ def _contained(
     return tuple(sorted(found))
 
 
+_Key = tuple[bytes, ...] | str
+"""A phrase as the tagger keys it: its lower-case words, or the exact text of an acronym."""
 _KIND_RANK = {"ignore": 0, "negative": 1, "weak": 2, "title": 3, "patterns": 4, "strong": 5}
+
+
+def _phrase_uses(taxonomy: Taxonomy) -> tuple[dict[_Key, int], list[dict[int, str]]]:
+    """Number the distinct phrases; for each, the list it is in per topic (strongest wins)."""
+    keys: dict[_Key, int] = {}
+    uses: list[dict[int, str]] = []
+    for index, topic in enumerate(taxonomy):
+        for kind in PHRASE_LISTS:
+            for phrase in getattr(topic, kind):
+                key = phrase if phrase != phrase.lower() else tuple(_words(phrase))
+                pid = keys.setdefault(key, len(keys))
+                if pid == len(uses):
+                    uses.append({})
+                current = uses[pid].get(index)
+                if current is None or _KIND_RANK[kind] > _KIND_RANK[current]:
+                    uses[pid][index] = kind
+    return keys, uses
+
+
+def _phrase_forms(
+    keys: dict[_Key, int], uses: list[dict[int, str]]
+) -> list[list[tuple[bytes, ...]]]:
+    """The word sequences each phrase owns.
+
+    A variant that is also listed as a phrase of its own ("scaling laws" beside "scaling
+    law") belongs to that phrase; the variant's topics are added to it (in `uses`) unless
+    that listing already says what the phrase means for them.
+    """
+    owner = {key: pid for key, pid in keys.items() if isinstance(key, tuple)}
+    forms: list[list[tuple[bytes, ...]]] = [[] for _ in keys]
+    for key, pid in keys.items():
+        if isinstance(key, str):
+            forms[pid] = _variants(key)
+            continue
+        for form in _variants(" ".join(word.decode() for word in key)):
+            holder = owner.setdefault(form, pid)
+            if holder == pid:
+                forms[pid].append(form)
+            else:
+                for index, kind in uses[pid].items():
+                    uses[holder].setdefault(index, kind)
+    return forms
+
+
+_Chain = tuple[int, tuple[int, ...], tuple[int, ...], bytes]
+"""A phrase of 3-4 words: id, its word-pair numbers, zeros for ``map``, padded needle."""
 
 
 class Tagger:
@@ -334,38 +390,16 @@ class Tagger:
 
     Speed is the design constraint (a million papers at import time). Each field is folded
     and split once; one C-level pass looks every word up in a dict of one-word phrases, a
-    second looks up every pair of neighbouring words (``zip``); the rare longer phrases are
-    confirmed with ``bytes.count`` once their first two words have been seen.
+    second looks up every pair of neighbouring words; the rarer longer phrases are confirmed
+    with ``bytes.count`` once all their word pairs have been seen.
     """
 
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.taxonomy = taxonomy
         self._slugs = taxonomy.slugs
-        keys: dict[tuple[bytes, ...] | str, int] = {}
-        uses: list[dict[int, str]] = []
-        for index, topic in enumerate(taxonomy):
-            for kind in PHRASE_LISTS:
-                for phrase in getattr(topic, kind):
-                    key = phrase if phrase != phrase.lower() else tuple(_words(phrase))
-                    pid = keys.setdefault(key, len(keys))
-                    if pid == len(uses):
-                        uses.append({})
-                    current = uses[pid].get(index)
-                    if current is None or _KIND_RANK[kind] > _KIND_RANK[current]:
-                        uses[pid][index] = kind
-        owner: dict[tuple[bytes, ...], int] = {
-            k: pid for k, pid in keys.items() if isinstance(k, tuple)
-        }
-        forms: list[list[tuple[bytes, ...]]] = [[] for _ in keys]
-        self._acronyms: dict[int, re.Pattern[str]] = {}
-        for key, pid in keys.items():
-            if isinstance(key, str):
-                self._acronyms[pid] = _acronym_regex(key)
-                forms[pid] = _variants(key)
-                continue
-            for form in _variants(" ".join(word.decode() for word in key)):
-                if owner.setdefault(form, pid) == pid:
-                    forms[pid].append(form)
+        keys, uses = _phrase_uses(taxonomy)
+        forms = _phrase_forms(keys, uses)
+        self._acronyms = {pid: _acronym_regex(k) for k, pid in keys.items() if isinstance(k, str)}
         owners: dict[tuple[bytes, ...], set[int]] = {}
         for pid, pforms in enumerate(forms):
             for form in pforms:
@@ -376,42 +410,35 @@ class Tagger:
             for pid, pforms in enumerate(forms)
             if (subs := _contained(pid, pforms, owners))
         }
+        self._settling = frozenset(self._acronyms) | frozenset(self._subs)
         self._title_uses = [self._weights(u, title=True) for u in uses]
         self._abstract_uses = [self._weights(u, title=False) for u in uses]
-        self._index(forms)
-        self._settling = frozenset(self._acronyms) | frozenset(self._subs)
-
-    def _index(self, forms: list[list[tuple[bytes, ...]]]) -> None:
-        """Number every word and word pair that occurs in a phrase, and say what they count.
-
-        Title words get the negative of the abstract's number, so one ``Counter`` over both
-        fields keeps them apart. A phrase of three or four words is counted as the rarest of
-        its word pairs, which is exact unless those pairs also occur apart from each other.
-        """
-        unigrams: dict[bytes, int] = {}
-        bigrams: dict[tuple[bytes, bytes], int] = {}
+        self._unigrams: dict[bytes, int] = {}
+        self._bigrams: dict[tuple[bytes, bytes], int] = {}
         self._unigram_pids: dict[int, tuple[int, ...]] = {}
         self._bigram_pids: dict[int, tuple[int, ...]] = {}
-        self._chains: dict[int, tuple[tuple[int, tuple[int, ...], tuple[int, ...]], ...]] = {}
+        self._chains: dict[int, tuple[_Chain, ...]] = {}
         for pid, pforms in enumerate(forms):
             for form in pforms:
-                if len(form) == 1:
-                    slot = unigrams.setdefault(form[0], len(unigrams) + 1)
-                    for signed in (slot, -slot):
-                        self._unigram_pids[signed] = (*self._unigram_pids.get(signed, ()), pid)
-                    continue
-                slots = [bigrams.setdefault(pair, len(bigrams) + 1) for pair in pairwise(form)]
-                for sign in (1, -1):
-                    first = sign * slots[0]
-                    if len(form) == 2:
-                        self._bigram_pids[first] = (*self._bigram_pids.get(first, ()), pid)
-                    else:
-                        link = (pid, tuple(sign * slot for slot in slots), (0,) * len(slots))
-                        self._chains[first] = (*self._chains.get(first, ()), link)
-        self._unigrams = unigrams
-        self._title_unigrams = {word: -slot for word, slot in unigrams.items()}
-        self._bigrams = bigrams
-        self._title_bigrams = {pair: -slot for pair, slot in bigrams.items()}
+                self._index(pid, form)
+
+    def _index(self, pid: int, form: tuple[bytes, ...]) -> None:
+        """File one word sequence of a phrase under its word, or its first word pair.
+
+        Words and pairs get numbers from 1, so ``filter(None, ...)`` drops the misses.
+        """
+        if len(form) == 1:
+            slot = self._unigrams.setdefault(form[0], len(self._unigrams) + 1)
+            self._unigram_pids[slot] = (*self._unigram_pids.get(slot, ()), pid)
+            return
+        slots = tuple(
+            self._bigrams.setdefault(pair, len(self._bigrams) + 1) for pair in pairwise(form)
+        )
+        if len(form) == 2:
+            self._bigram_pids[slots[0]] = (*self._bigram_pids.get(slots[0], ()), pid)
+        else:
+            chain = (pid, slots, (0,) * len(slots), b" %s " % b" ".join(form))
+            self._chains[slots[0]] = (*self._chains.get(slots[0], ()), chain)
 
     @staticmethod
     def _weights(kinds: dict[int, str], *, title: bool) -> tuple[tuple[int, int, bool], ...]:
@@ -420,25 +447,25 @@ class Tagger:
         for index, kind in kinds.items():
             if kind == "ignore" or (kind == "title" and not title):
                 continue
-            points = _BASE_WEIGHT.get(kind, 2)
+            points = _BASE_WEIGHT[kind]
             out.append((index, points * TITLE_FACTOR if title else points, kind == "weak"))
         return tuple(out)
 
     def tag(self, title: str, abstract: str) -> tuple[str, ...]:
         """Slugs of the topics the paper has enough evidence for, in taxonomy order."""
         points = self._points(title, abstract)
-        return tuple(
-            slug for slug, score in zip(self._slugs, points, strict=True) if score >= THRESHOLD
-        )
+        slugs = self._slugs
+        return tuple(slugs[index] for index in sorted(points) if points[index] >= THRESHOLD)
 
     def scores(self, title: str, abstract: str) -> dict[str, int]:
-        """Every topic with non-zero evidence and its score (THRESHOLD or more means tagged)."""
+        """Every topic with evidence and its score (THRESHOLD or more means tagged)."""
         points = self._points(title, abstract)
-        return {slug: score for slug, score in zip(self._slugs, points, strict=True) if score}
+        return {self._slugs[index]: points[index] for index in sorted(points) if points[index]}
 
-    def _points(self, title: str, abstract: str) -> list[int]:
-        strong = [0] * len(self._slugs)
-        weak = [0] * len(self._slugs)
+    def _points(self, title: str, abstract: str) -> dict[int, int]:
+        """Score per topic index, for the topics the paper mentions at all."""
+        strong: dict[int, int] = {}
+        weak: dict[int, int] = {}
         for text, uses, cap in (
             (title, self._title_uses, 1),
             (abstract, self._abstract_uses, ABSTRACT_CAP),
@@ -449,28 +476,34 @@ class Tagger:
                         count = cap
                     for index, per, is_weak in uses[pid]:
                         if is_weak:
-                            weak[index] += per * count
+                            weak[index] = weak.get(index, 0) + per * count
                         else:
-                            strong[index] += per * count
-        return [s + (w if w < WEAK_CAP else WEAK_CAP) for s, w in zip(strong, weak, strict=True)]
+                            strong[index] = strong.get(index, 0) + per * count
+        for index, hints in weak.items():
+            strong[index] = strong.get(index, 0) + (hints if hints < WEAK_CAP else WEAK_CAP)
+        return strong
 
     def _counts(self, text: str) -> dict[int, int]:
         """Occurrences of each phrase in one field, after longer phrases claimed their words."""
-        words = text.encode("utf-8", "replace").translate(_FOLD).split()
+        folded = b" " + text.encode("utf-8", "replace").translate(_FOLD) + b" "
+        words = folded.split()
         counts: dict[int, int] = {}
         unigram_pids = self._unigram_pids
         for slot in filter(None, map(self._unigrams.get, words)):
             for pid in unigram_pids[slot]:
                 counts[pid] = counts.get(pid, 0) + 1
         pairs: dict[int, int] = {}
-        for slot in filter(None, map(self._bigrams.get, pairwise(words))):
+        following = iter(words)
+        next(following, None)
+        # zip, unlike pairwise (3.11), reuses its tuple: this pass is the tagger's hot spot
+        for slot in filter(None, map(self._bigrams.get, zip(words, following, strict=False))):
             pairs[slot] = pairs.get(slot, 0) + 1
         bigram_pids, chains = self._bigram_pids, self._chains
         for slot, found in pairs.items():
             for pid in bigram_pids.get(slot, ()):
                 counts[pid] = counts.get(pid, 0) + found
-            for pid, slots, zeros in chains.get(slot, ()):
-                if found := min(map(pairs.get, slots, zeros)):
+            for pid, slots, zeros, needle in chains.get(slot, ()):
+                if min(map(pairs.get, slots, zeros)) and (found := folded.count(needle)):
                     counts[pid] = counts.get(pid, 0) + found
         if not self._settling.isdisjoint(counts):
             self._settle(counts, text)

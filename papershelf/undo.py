@@ -77,22 +77,31 @@ def capture(conn: sqlite3.Connection, table: str, keys: Iterable[Key]) -> Snapsh
 
 
 def restore(conn: sqlite3.Connection, snapshots: Sequence[Snapshot]) -> None:
-    """Put rows back as captured: delete children first, then insert parents first."""
+    """Put rows back as captured.
+
+    Rows that did not exist are deleted (children first) and the others are written
+    back in place (parents first): deleting and re-inserting a list would cascade to
+    its members.
+    """
     for snap in reversed(snapshots):
         key_cols, _ = TABLES[snap.table]
         width = len(key_cols)
-        for start in range(0, len(snap.keys), 500):
-            part = snap.keys[start : start + 500]
+        saved = snap.by_key()
+        gone = [key for key in snap.keys if key not in saved]
+        for start in range(0, len(gone), 500):
+            part = gone[start : start + 500]
             values = ",".join(f"({marks(width)})" for _ in part)
             conn.execute(
                 f"DELETE FROM {snap.table} WHERE ({', '.join(key_cols)}) IN (VALUES {values})",
                 [v for key in part for v in key],
             )
     for snap in snapshots:
-        _, cols = TABLES[snap.table]
+        key_cols, cols = TABLES[snap.table]
+        updates = ", ".join(f"{col} = excluded.{col}" for col in cols if col not in key_cols)
         try:
             conn.executemany(
-                f"INSERT INTO {snap.table}({', '.join(cols)}) VALUES ({marks(len(cols))})",
+                f"INSERT INTO {snap.table}({', '.join(cols)}) VALUES ({marks(len(cols))}) "
+                f"ON CONFLICT({', '.join(key_cols)}) DO UPDATE SET {updates}",
                 snap.rows,
             )
         except sqlite3.IntegrityError as error:
@@ -231,7 +240,9 @@ class MarkRead:
 
     def run(self, conn: sqlite3.Connection) -> Outcome:
         value = now() if self.read else None
-        return set_state(conn, self.pks, "read_at", value, lambda old: (old is not None) == self.read)
+        return set_state(
+            conn, self.pks, "read_at", value, lambda old: (old is not None) == self.read
+        )
 
     def describe(self, changed: int) -> str:
         return f"marked {papers(changed)} {'read' if self.read else 'unread'}"
@@ -260,7 +271,7 @@ class SetNote:
         return set_state(conn, [self.pk], "note", self.note, lambda old: (old or "") == self.note)
 
     def describe(self, changed: int) -> str:
-        return "changed the note" if changed else "the note was already so"
+        return "changed the note" if changed else "the note is unchanged"
 
 
 @dataclass(frozen=True, slots=True)

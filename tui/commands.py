@@ -185,8 +185,8 @@ def bindings(scope: Scope) -> list[Binding]:
 
 def key_table(commands: Iterable[Command] = COMMANDS) -> str:
     """The README's key table (Markdown), generated so it cannot drift from the app."""
-    lines = ["| keys | command | what it does |", "| --- | --- | --- |"]
+    lines = ["| keys | command | what it does | name in `[keys]` |", "| --- | --- | --- | --- |"]
     for command in commands:
         keys = " ".join(f"`{key_label(key)}`" for key in keys_of(command))
-        lines.append(f"| {keys} | {command.title} | {command.help} |")
+        lines.append(f"| {keys} | {command.title} | {command.help} | `{command.action}` |")
     return "\n".join(lines)

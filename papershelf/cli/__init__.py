@@ -40,4 +40,10 @@ def main() -> None:
     cli(prog_name="papershelf")
 
 
-from papershelf.cli import reading, topics  # noqa: E402, F401  (registers the commands)
+from papershelf.cli import (  # noqa: E402, F401  (registers the commands)
+    inbox,
+    lists,
+    maintenance,
+    reading,
+    topics,
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -40,6 +41,8 @@ def shelf_from(ctx: click.Context) -> Iterator[Shelf]:
         fail(str(error), EXIT_BUSY)
     except (LibraryError, DumpError, TopicConfigError) as error:
         fail(str(error))
+    except sqlite3.DatabaseError as error:  # a damaged page met while reading
+        fail(f"{ctx.obj['db']}: cannot read the library ({error})")
 
 
 def filter_options(command: F) -> F:

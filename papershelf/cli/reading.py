@@ -6,12 +6,14 @@ import json
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
+from papershelf.bibtex import bibtex
 from papershelf.cli import cli
 from papershelf.cli.common import (
     EXIT_BUSY,
@@ -24,17 +26,28 @@ from papershelf.cli.common import (
     run_app,
     shelf_from,
 )
+from papershelf.cli.inbox import watch_folder
 from papershelf.export import markdown
+from papershelf.inbox import POLL_SECONDS
 from papershelf.library import LibraryBusy, LibraryError
 from papershelf.models import DumpError, ImportSummary
 from papershelf.shelf import Shelf, open_shelf
 from papershelf.text import one_line, sanitize
+from papershelf.transfer import Restored, library_json, restore, restore_kind
 
 BYTES_PER_PAPER = 1500
 
 
-def import_one(shelf: Shelf, path: Path, force: bool, encoding: str | None) -> ImportSummary:
-    """Import a file, with a progress bar when stderr is a terminal."""
+def import_one(
+    shelf: Shelf, path: Path, force: bool, encoding: str | None
+) -> ImportSummary | Restored:
+    """Import a dump, with a progress bar when stderr is a terminal; restore an export.
+
+    A papershelf export (JSON backup, Markdown list) carries the reader's state, not
+    content, so it goes to `papershelf.transfer` instead of the importer registry.
+    """
+    if restore_kind(path) is not None:
+        return restore(shelf.lib, path)
     if not sys.stderr.isatty():
         return shelf.import_file(path, force=force, encoding=encoding)
     estimate = max(path.stat().st_size // BYTES_PER_PAPER, 1)
@@ -51,12 +64,39 @@ def import_one(shelf: Shelf, path: Path, force: bool, encoding: str | None) -> I
 
 
 @cli.command("import")
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option("--force", is_flag=True, help="Re-read files already imported.")
 @click.option("--encoding", help="Decode the files with this encoding instead of guessing.")
+@click.option(
+    "--watch",
+    is_flag=False,
+    flag_value="",
+    metavar="[DIR]",
+    help="Then import new dumps arriving in DIR (default: the inbox) until Ctrl-C.",
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=POLL_SECONDS,
+    show_default=True,
+    help="Seconds between looks at the --watch folder.",
+)
 @click.pass_context
-def import_(ctx: click.Context, paths: tuple[str, ...], force: bool, encoding: str | None) -> None:
-    """Import dump files, directories or globs. Each file lands whole or not at all."""
+def import_(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    force: bool,
+    encoding: str | None,
+    watch: str | None,
+    interval: float,
+) -> None:
+    """Import dump files, directories or globs. Each file lands whole or not at all.
+
+    A JSON backup or Markdown list written by `papershelf export` restores the read
+    marks, stars, notes, topics and lists it holds, for the papers this library has.
+    """
+    if not paths and watch is None:
+        raise click.UsageError("Missing argument 'PATHS...'.")
     files = expand_paths(paths)
     rejected = 0
     totals = {"papers": 0, "new": 0, "known": 0, "merged": 0}
@@ -77,13 +117,17 @@ def import_(ctx: click.Context, paths: tuple[str, ...], force: bool, encoding: s
             for warning in summary.warnings:
                 click.echo(f"warning: {one_line(warning)}", err=True)
             click.echo(one_line(summary.line))
-            if not summary.skipped:
+            if isinstance(summary, ImportSummary) and not summary.skipped:
                 for key in totals:
                     totals[key] += getattr(summary, key)
-    click.echo(
-        f"imported {len(files) - rejected} of {len(files)} files: {totals['papers']} papers, "
-        f"{totals['new']} new, {totals['known']} already known, {totals['merged']} merged"
-    )
+        if files:
+            click.echo(
+                f"imported {len(files) - rejected} of {len(files)} files: "
+                f"{totals['papers']} papers, {totals['new']} new, "
+                f"{totals['known']} already known, {totals['merged']} merged"
+            )
+        if watch is not None:
+            watch_folder(shelf, watch, interval)
     if rejected:
         sys.exit(EXIT_REJECTED)
 
@@ -163,7 +207,15 @@ def mark(ctx: click.Context, action: str, refs: tuple[str, ...]) -> None:
 @click.argument("words", nargs=-1)
 @filter_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--group-by-topic", is_flag=True, help="One section per topic.")
+@click.option("--group-by-topic", is_flag=True, help="One section per topic (Markdown).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json", "bibtex"]),
+    default="markdown",
+    show_default=True,
+    help="json: every paper with your state, for `papershelf import` on another machine.",
+)
 @click.pass_context
 def export(
     ctx: click.Context,
@@ -171,28 +223,44 @@ def export(
     topics: tuple[str, ...],
     output: Path | None,
     group_by_topic: bool,
+    fmt: str,
     **filters: Any,
 ) -> None:
-    """Write the papers of a view as a Markdown reading list (stdout or -o FILE)."""
+    """Write the papers of a view as a Markdown reading list, JSON or BibTeX (stdout or -o FILE)."""
     query = build_query(words, topics, **filters)
     with shelf_from(ctx) as shelf:
-        papers = shelf.lib.papers(shelf.search.run(query))
-        names = shelf.lib.topic_names()
-    text = markdown(
-        papers,
-        description=query.describe(names),
-        topic_names=names,
-        exported_on=date.today(),
-        group_by_topic=group_by_topic,
-    )
+        pks = shelf.search.run(query)
+        if fmt == "json":
+            write_out(output, library_json(shelf.lib, pks, all_lists=not query.is_filtered))
+        else:
+            papers = shelf.lib.papers(pks)
+            names = shelf.lib.topic_names()
+    if fmt == "markdown":
+        text = markdown(
+            papers,
+            description=query.describe(names),
+            topic_names=names,
+            exported_on=date.today(),
+            group_by_topic=group_by_topic,
+        )
+        write_out(output, [text])
+    elif fmt == "bibtex":
+        write_out(output, [bibtex(papers)])
+    if output is not None:
+        click.echo(f"wrote {len(pks)} papers to {output}")
+
+
+def write_out(output: Path | None, pieces: Iterable[str]) -> None:
+    """Text to stdout, or to the file; a file that cannot be written is one line."""
     if output is None:
-        click.echo(text, nl=False)
+        for piece in pieces:
+            click.echo(piece, nl=False)
         return
     try:
-        output.write_text(text, encoding="utf-8")
+        with output.open("w", encoding="utf-8") as handle:
+            handle.writelines(pieces)
     except OSError as error:
         fail(f"{output}: {error.strerror}")
-    click.echo(f"wrote {len(papers)} papers to {output}")
 
 
 @cli.command()

@@ -24,12 +24,13 @@ DUMPS = Path(__file__).resolve().parents[2].parent / "shared" / "dumps"
 WIDTH, HEIGHT = 120, 40
 DEADLINE_SECONDS = 15.0
 POLL_SECONDS = 0.05
+SETTLED_SECONDS = 0.3
 QUERY = "quantization"
 
-PANE_STATE = "#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}"
 TMUX_CONFIG = """\
 set -g remain-on-exit on
 set -g status off
+set -g set-clipboard on
 """
 
 
@@ -53,10 +54,20 @@ class Terminal:
         config = self.socket.with_suffix(".conf")
         config.write_text(TMUX_CONFIG)
         settings = [arg for name, value in env.items() for arg in ("-e", f"{name}={value}")]
+        recorded = ["sh", "-c", '"$@"; echo $? > "$0"', str(self.status_file), *command]
         self.tmux_command(
             "-f", str(config), "new-session", "-d", "-s", "app",
-            "-x", str(WIDTH), "-y", str(HEIGHT), *settings, shlex.join(command),
+            "-x", str(WIDTH), "-y", str(HEIGHT), *settings, shlex.join(recorded),
         )  # fmt: skip
+
+    @property
+    def status_file(self) -> Path:
+        """Where the pane's shell writes the command's exit status.
+
+        tmux's own #{pane_dead_status} is sometimes never filled in for a command that
+        exits quickly, so the status is recorded by the shell that runs the command.
+        """
+        return self.socket.with_suffix(".status")
 
     def screen(self) -> str:
         return self.tmux_command("capture-pane", "-p", "-t", "app")
@@ -76,6 +87,33 @@ class Terminal:
                 pytest.fail(f"the terminal never showed {what}; last screen:\n{screen}")
             time.sleep(POLL_SECONDS)
 
+    def wait_settled(self) -> str:
+        """The screen once it has stopped changing for SETTLED_SECONDS.
+
+        A key pressed while the app still moves focus around would land on a widget a
+        reader could not have seen focused yet; a person waits for the screen to settle.
+        """
+        deadline = time.monotonic() + DEADLINE_SECONDS
+        screen, since = self.screen(), time.monotonic()
+        while time.monotonic() - since < SETTLED_SECONDS:
+            if time.monotonic() > deadline:
+                pytest.fail(f"the screen never settled; last screen:\n{screen}")
+            time.sleep(POLL_SECONDS)
+            now = self.screen()
+            if now != screen:
+                screen, since = now, time.monotonic()
+        return screen
+
+    def pasted(self) -> str:
+        """What the program last put on the terminal's clipboard with OSC 52 (tmux keeps it)."""
+        result = subprocess.run(
+            [self.tmux, "-S", str(self.socket), "show-buffer"],
+            capture_output=True,
+            text=True,
+            timeout=DEADLINE_SECONDS,
+        )
+        return result.stdout if result.returncode == 0 else ""
+
     def press(self, *keys: str) -> None:
         self.tmux_command("send-keys", "-t", "app", *keys)
 
@@ -83,20 +121,13 @@ class Terminal:
         self.tmux_command("send-keys", "-t", "app", "-l", text)
 
     def wait_exit(self) -> tuple[int, str]:
-        """The command's exit status once it has been reaped, with all the pane printed.
-
-        The pane can close (the app let go of the terminal) before the process is reaped,
-        so a dead pane without a status is still waited for.
-        """
+        """The command's exit status once it has exited, with all the pane printed."""
         deadline = time.monotonic() + DEADLINE_SECONDS
-        while True:
-            state = self.tmux_command("display-message", "-p", "-t", "app", PANE_STATE).strip()
-            dead, status, signal = state.split(":")
-            if dead == "1" and (status or signal):
-                return int(status) if status else 128 + int(signal), self.history()
+        while not self.status_file.exists() or not self.status_file.read_text().strip():
             if time.monotonic() > deadline:
-                pytest.fail(f"the app did not exit ({state}); last screen:\n{self.screen()}")
+                pytest.fail(f"the app did not exit; last screen:\n{self.screen()}")
             time.sleep(POLL_SECONDS)
+        return int(self.status_file.read_text()), self.history()
 
 
 @pytest.fixture
@@ -131,6 +162,11 @@ def lines(screen: str) -> list[str]:
     return screen.splitlines()
 
 
+def footer(screen: str) -> str:
+    """The bottom line: Textual's footer, which lists the keys of the focused widget."""
+    return screen.rstrip("\n").rsplit("\n", 1)[-1]
+
+
 def ids_on(screen: str, ids: list[str]) -> list[str]:
     """Which of these paper ids the screen shows: the detail pane shows the highlighted one's."""
     return [paper_id for paper_id in ids if paper_id in screen]
@@ -163,12 +199,17 @@ def test_marking_a_searched_paper_read_is_saved(
 
     terminal.start([str(papershelf_script), "--db", str(real_library)], app_env(tmp_path))
     terminal.wait_for(shows_app, "the app")
+    list_footer = footer(terminal.wait_settled())
     terminal.press("/")
+    search_footer = footer(
+        terminal.wait_for(lambda screen: footer(screen) != list_footer, "the search box focused")
+    )
     terminal.type(QUERY)
     terminal.wait_for(lambda screen: first_id in screen, f"the first result for {QUERY!r}")
     terminal.press("Enter")
     highlighted = terminal.wait_for(
-        lambda screen: len(ids_on(screen, matches)) == 1, "one highlighted paper's id"
+        lambda screen: footer(screen) != search_footer and len(ids_on(screen, matches)) == 1,
+        "the list focused, one paper's id in the detail",
     )
     (paper_id,) = ids_on(highlighted, matches)
     terminal.press("Space")
@@ -238,11 +279,12 @@ def test_escape_sequences_in_papers_never_reach_the_terminal(
     """Titles and abstracts carrying terminal escapes show as text and send no escape bytes."""
     script = require_tool("script")
     dump = tmp_path / "hostile.txt"
-    lines = [*HEADER, *(line for paper in ESCAPE_PAPERS for line in paper)]
-    dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    dump_lines = [*HEADER, *(line for paper in ESCAPE_PAPERS for line in paper)]
+    dump.write_text("\n".join(dump_lines) + "\n", encoding="utf-8")
     db = tmp_path / "hostile.db"
     papershelf(papershelf_script, db, "import", str(dump))
-    assert len(search_json(papershelf_script, db)) == len(ESCAPE_PAPERS)
+    ids = [str(paper["id"]) for paper in search_json(papershelf_script, db)]
+    assert len(ids) == len(ESCAPE_PAPERS)
     raw_log = tmp_path / "terminal.raw"
 
     app = shlex.join([str(papershelf_script), "--db", str(db)])
@@ -250,12 +292,90 @@ def test_escape_sequences_in_papers_never_reach_the_terminal(
     terminal.wait_for(
         lambda screen: all(words in screen for words in SHOWN_TITLE_WORDS), "the papers' titles"
     )
+    shown = set(ids_on(terminal.wait_settled(), ids))
+    while len(shown) < len(ids):
+        terminal.press("Down")
+        screen = terminal.wait_for(
+            lambda screen, seen=frozenset(shown): bool(set(ids_on(screen, ids)) - seen),
+            "the next paper's detail",
+        )
+        shown |= set(ids_on(screen, ids))
     terminal.press("q")
-    status, last_screen = terminal.wait_exit()
+    status, output = terminal.wait_exit()
     raw = raw_log.read_bytes()
 
-    assert status == 0, last_screen
+    assert status == 0, output
+    assert b"Lantern Tokens" in raw
     assert b"\x1b]52" not in raw
     assert b"\x1b[2J" not in raw
     assert re.search(rb"\x1b\]8;[^\x07\x1b]*;[^\x07\x1b]*evil", raw) is None
     assert b"\xc2\x9b" not in raw
+
+
+CODE_URL = "https://github.com/lantern-lab/sparse-lanterns"
+CODE_PAPER = (
+    "Sparse Lanterns: Quantizing Attention Heads to Two Bits",
+    "We present Sparse Lanterns, a post-training quantization method that stores attention "
+    f"heads in two bits. Perplexity stays within one point of the full model. Code: {CODE_URL}.",
+)
+
+
+def one_paper_with_code(script: Path, tmp_path: Path) -> Path:
+    """A library holding one invented paper whose abstract names its code repository."""
+    dump = tmp_path / "code.txt"
+    dump.write_text("\n".join([*HEADER, *CODE_PAPER]) + "\n", encoding="utf-8")
+    db = tmp_path / "code.db"
+    papershelf(script, db, "import", str(dump))
+    (paper,) = search_json(script, db)
+    assert paper["code_url"] == CODE_URL
+    return db
+
+
+def test_c_copies_the_code_link_to_the_desktop_clipboard(
+    terminal: Terminal,
+    papershelf_script: Path,
+    tmp_path: Path,
+    x_display: str,
+    require_tool: Callable[[str], str],
+) -> None:
+    """With an X display, `c` puts the highlighted paper's code link on the desktop clipboard."""
+    xclip = require_tool("xclip")
+    db = one_paper_with_code(papershelf_script, tmp_path)
+
+    env = app_env(tmp_path) | {"DISPLAY": x_display}
+    terminal.start([str(papershelf_script), "--db", str(db)], env)
+    terminal.wait_for(lambda screen: CODE_PAPER[0][:30] in screen, "the paper")
+    terminal.wait_settled()
+    terminal.press("c")
+    terminal.wait_for(lambda screen: CODE_URL in screen, "a notification naming the link")
+    terminal.press("q")
+    status, output = terminal.wait_exit()
+
+    assert status == 0, output
+    pasted = subprocess.run(
+        [xclip, "-o", "-selection", "clipboard"],
+        capture_output=True,
+        text=True,
+        timeout=DEADLINE_SECONDS,
+        env=os.environ | {"DISPLAY": x_display},
+    )
+    assert pasted.stdout == CODE_URL
+    assert terminal.pasted() == ""
+
+
+def test_c_without_a_display_copies_through_the_terminal(
+    terminal: Terminal, papershelf_script: Path, tmp_path: Path
+) -> None:
+    """With no display, `c` hands the code link to the terminal's clipboard (OSC 52)."""
+    db = one_paper_with_code(papershelf_script, tmp_path)
+
+    env = app_env(tmp_path) | {"DISPLAY": "", "WAYLAND_DISPLAY": ""}
+    terminal.start([str(papershelf_script), "--db", str(db)], env)
+    terminal.wait_for(lambda screen: CODE_PAPER[0][:30] in screen, "the paper")
+    terminal.wait_settled()
+    terminal.press("c")
+    terminal.wait_for(lambda screen: terminal.pasted() == CODE_URL, "the link on tmux's clipboard")
+    terminal.press("q")
+    status, output = terminal.wait_exit()
+
+    assert status == 0, output

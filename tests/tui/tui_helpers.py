@@ -8,7 +8,7 @@ from typing import Any
 
 from textual.notifications import SeverityLevel
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from tui.app import PapershelfApp
 from tui.widgets.paper_detail import PaperDetail
@@ -68,5 +68,4 @@ def list_lines(app: PapershelfApp) -> list[str]:
 
 
 def detail_text(app: PapershelfApp) -> str:
-    content = app.screen.query_one(PaperDetail).query_one("#detail-body", Static).content
-    return getattr(content, "plain", str(content))
+    return app.screen.query_one(PaperDetail).text.plain

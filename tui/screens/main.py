@@ -8,9 +8,8 @@ thread workers on connections of their own, so typing never waits for the databa
 
 from __future__ import annotations
 
-import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -24,21 +23,18 @@ from textual.widgets import Footer, Header, Input
 from textual.worker import get_current_worker
 
 from papershelf.config import LAYOUTS
-from papershelf.export import markdown
-from papershelf.library import Library, LibraryError
-from papershelf.links import safe_url
-from papershelf.models import DumpError, Link, Paper
+from papershelf.library import LibraryError
+from papershelf.models import DumpError, Paper
 from papershelf.query import Query
 from papershelf.search import Search
 from papershelf.shelf import Shelf, open_shelf
-from tui.clipboard import copy_text
 from tui.commands import bindings
+from tui.jobs import export_name, export_view, next_unread, search_view
 from tui.messages import LayoutChosen, ShowState, ToggleStarred, ToggleTopic, ToggleUntopiced
 from tui.screens.export_dialog import ExportDialog, ExportRequest
 from tui.screens.help import HelpScreen
 from tui.screens.import_dialog import ImportDialog
-from tui.screens.link_picker import LinkChoice, LinkPicker
-from tui.screens.topic_editor import TopicChange, TopicEditor
+from tui.screens.paper_actions import PaperActions
 from tui.view import Results, combine
 from tui.widgets.facets import Facets
 from tui.widgets.import_progress import ImportProgress, ImportState
@@ -51,7 +47,7 @@ NARROW = 100
 NEXT_STATE = {"all": "unread", "unread": "read", "read": "all"}
 
 
-class MainScreen(Screen[None]):
+class MainScreen(PaperActions, Screen[None]):
     CSS_PATH = Path(__file__).with_name("main.tcss")
     BINDINGS = bindings("screen")
     AUTO_FOCUS = "#papers"
@@ -201,31 +197,22 @@ class MainScreen(Screen[None]):
             if worker.is_cancelled:
                 return
             try:
-                pks = self.searcher.run(view)
-                counts = self.searcher.counts(view, pks)
-                untopiced = len(self.searcher.run(view.untopiced()))
+                results = search_view(self.searcher, view)
             except LibraryError as error:
                 self.app.notify(f"Search failed: {error}", severity="error", markup=False)
                 return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self.show_results, Results(view, pks, counts, untopiced))
+            self.app.call_from_thread(self.show_results, results)
 
     @work(thread=True, exclusive=True, group="jump", exit_on_error=False)
-    def find_unread(self, pks: list[int] | tuple[int, ...], start: int) -> None:
-        """The next unread paper after `start`, wrapping round, read in chunks of rows."""
-        order = [*range(start + 1, len(pks)), *range(0, start + 1)]
-        for first in range(0, len(order), 500):
-            if get_current_worker().is_cancelled:
-                return
-            positions = order[first : first + 500]
-            with self.search_lock:
-                rows = {row.pk: row for row in self.searcher.lib.rows([pks[i] for i in positions])}
-            for index in positions:
-                row = rows.get(pks[index])
-                if row is not None and not row.read:
-                    self.app.call_from_thread(self.jump_to, index)
-                    return
-        self.app.notify("No unread paper in this view.", markup=False)
+    def find_unread(self, pks: Sequence[int], start: int) -> None:
+        worker = get_current_worker()
+        with self.search_lock:
+            index = next_unread(self.searcher.lib.rows, pks, start, lambda: worker.is_cancelled)
+        if index is not None:
+            self.app.call_from_thread(self.jump_to, index)
+        elif not worker.is_cancelled:
+            self.app.notify("No unread paper in this view.", markup=False)
 
     def jump_to(self, index: int) -> None:
         self.query_one(PaperList).move_to(index)
@@ -233,15 +220,16 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="import", exit_on_error=False)
     def run_import(self, path: Path) -> None:
         """Import on a connection of its own, reporting progress as papers are read."""
-        estimate = max(path.stat().st_size // 1500, 1)
-        self.app.call_from_thread(setattr, self, "importing", ImportState(path, 0, estimate))
+
+        estimate: int | None = None
 
         def progress(papers: int) -> None:
-            self.app.call_from_thread(
-                setattr, self, "importing", ImportState(path, papers, estimate)
-            )
+            state = ImportState(path, papers, estimate)
+            self.app.call_from_thread(setattr, self, "importing", state)
 
         try:
+            estimate = max(path.stat().st_size // 1500, 1)
+            progress(0)
             with open_shelf(self.db_path) as shelf:
                 summary = shelf.import_file(path, on_progress=progress)
         except (DumpError, LibraryError, OSError, ValueError) as error:
@@ -257,23 +245,20 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, group="export", exit_on_error=False)
     def run_export(self, request: ExportRequest, results: Results) -> None:
-        path = request.path.resolve()
+        target = request.path.resolve()
         try:
-            with Library(self.db_path) as lib:
-                papers = lib.papers(results.pks)
-            text = markdown(
-                papers,
-                description=results.query.describe(self.topic_names),
+            n = export_view(
+                self.db_path,
+                results,
+                target,
                 topic_names=self.topic_names,
-                exported_on=self.today(),
+                today=self.today(),
                 group_by_topic=request.group_by_topic,
             )
-            path.write_text(text, encoding="utf-8")
         except (OSError, LibraryError) as error:
             self.app.notify(f"Export failed: {error}", severity="error", markup=False)
             return
-        n = len(papers)
-        self.app.notify(f"Exported {n} paper{'s' * (n != 1)} to {path}", markup=False)
+        self.app.notify(f"Exported {n} paper{'s' * (n != 1)} to {target}", markup=False)
 
     # Actions (keys and titles come from the command table) ----------------------------
 
@@ -301,41 +286,6 @@ class MainScreen(Screen[None]):
             self.maximize(detail)
         detail.focus()
 
-    def current_paper(self) -> Paper | None:
-        if self.paper is None:
-            self.app.notify("No paper is highlighted.", severity="warning", markup=False)
-        return self.paper
-
-    def writable(self) -> bool:
-        if self.importing is not None:
-            self.app.notify(
-                "An import is running; try again when it finishes.",
-                severity="warning",
-                markup=False,
-            )
-        return self.importing is None
-
-    def change(self, write: Callable[[Library], object], done: str | None = None) -> None:
-        """Run one library write on the app's connection, then refresh what it changed."""
-        try:
-            write(self.shelf.lib)
-        except LibraryError as error:
-            self.app.notify(str(error), severity="error", markup=False)
-            return
-        self.refresh_results()
-        if done:
-            self.app.notify(done, markup=False)
-
-    def action_toggle_read(self) -> None:
-        paper, pk = self.current_paper(), self.paper_pk
-        if paper is not None and pk is not None and self.writable():
-            self.change(lambda lib: lib.set_read([pk], not paper.read))
-
-    def action_toggle_star(self) -> None:
-        paper, pk = self.current_paper(), self.paper_pk
-        if paper is not None and pk is not None and self.writable():
-            self.change(lambda lib: lib.set_starred([pk], not paper.starred))
-
     def action_next_unread(self) -> None:
         papers = self.query_one(PaperList)
         if papers.pks:
@@ -356,90 +306,12 @@ class MainScreen(Screen[None]):
     def action_clear_filters(self) -> None:
         self.filters = Query()
 
-    def action_copy_code(self) -> None:
-        paper = self.current_paper()
-        if paper is None:
-            return
-        url = safe_url(paper.code_url or "")
-        if url is None:
-            self.app.notify("This paper has no code link.", severity="warning", markup=False)
-            return
-        self.copy(url, "code link")
-
-    def copy(self, url: str, what: str) -> None:
-        result = copy_text(url, self.app)
-        if result.method == "clipboard":
-            self.app.notify(f"Copied the {what} to the clipboard: {url}", markup=False)
-        elif result.method == "osc52":
-            self.app.notify(f"Copied the {what} through the terminal (OSC 52): {url}", markup=False)
-        else:
-            self.app.notify(result.message, severity="error", markup=False)
-
-    def open_in_browser(self, link: Link) -> None:
-        url = safe_url(link.url)
-        if url is None:
-            self.app.notify("Not an http(s) link; not opened.", severity="error", markup=False)
-            return
-        self.browser(url)
-        self.app.notify(f"Opened {url}", markup=False)
-
-    def action_pick_link(self, verb: str = "copy") -> None:
-        paper = self.current_paper()
-        if paper is None:
-            return
-        if not paper.links:
-            self.app.notify("This paper has no links.", severity="warning", markup=False)
-            return
-        self.app.push_screen(
-            LinkPicker(paper.title, paper.links, "open" if verb == "open" else "copy"),
-            self.link_chosen,
-        )
-
-    def link_chosen(self, choice: LinkChoice | None) -> None:
-        if choice is None:
-            return
-        if choice.verb == "open":
-            self.open_in_browser(choice.link)
-        elif (url := safe_url(choice.link.url)) is not None:
-            self.copy(url, f"link {choice.number}")
-
-    def action_open_link(self) -> None:
-        paper = self.current_paper()
-        if paper is None:
-            return
-        code = next((link for link in paper.links if link.kind == "code"), None)
-        if code is not None:
-            self.open_in_browser(code)
-        else:
-            self.action_pick_link("open")
-
-    def action_edit_topics(self) -> None:
-        paper, pk = self.current_paper(), self.paper_pk
-        if paper is None or pk is None or not self.writable():
-            return
-
-        def apply(change: TopicChange | None) -> None:
-            if change is None:
-                return
-            name = self.topic_names.get(change.slug, change.slug)
-            if change.add:
-                self.change(lambda lib: lib.tag(pk, add=[change.slug]), f"Added topic {name}.")
-            else:
-                self.change(lambda lib: lib.tag(pk, remove=[change.slug]), f"Removed topic {name}.")
-
-        self.app.push_screen(TopicEditor(paper.title, paper.topics, self.topic_names), apply)
-
-    def default_export_name(self, results: Results) -> str:
-        words = re.findall(r"[a-z0-9]+", results.query.describe(self.topic_names).casefold())
-        slug = "-".join(words)[:40].strip("-") or "papers"
-        return f"papershelf-{slug}-{self.today().isoformat()}.md"
-
     def action_export(self) -> None:
         results = self.results
         if results is None:
             return
         description = results.query.describe(self.topic_names)
-        dialog = ExportDialog(self.default_export_name(results), len(results.pks), description)
+        dialog = ExportDialog(export_name(description, self.today()), len(results.pks), description)
 
         def write(request: ExportRequest | None) -> None:
             if request is not None:

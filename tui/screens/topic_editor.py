@@ -45,9 +45,9 @@ class TopicEditor(ModalScreen[TopicChange | None]):
             box.border_subtitle = "Enter adds or removes · → completes · Esc"
             yield Static(Text(one_line(self.paper_title), style="bold"))
             now = Text("Topics now: ")
-            now.append(", ".join(self.name(slug) for slug in self.current) or "none")
+            now.append(", ".join(self.topic_name(slug) for slug in self.current) or "none")
             yield Static(now)
-            names = [self.name(slug) for slug in self.topic_names]
+            names = [self.topic_name(slug) for slug in self.topic_names]
             yield Input(
                 placeholder="topic name or slug",
                 suggester=SuggestFromList([*names, *self.topic_names], case_sensitive=False),
@@ -55,7 +55,7 @@ class TopicEditor(ModalScreen[TopicChange | None]):
             )
             yield Static(id="topic-problem", classes="problem")
 
-    def name(self, slug: str) -> str:
+    def topic_name(self, slug: str) -> str:
         return one_line(self.topic_names.get(slug, slug))
 
     def resolve(self, typed: str) -> str | None:

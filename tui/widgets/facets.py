@@ -55,6 +55,7 @@ class Facets(OptionList):
         super().__init__(id=id)
         self.topics = tuple(topics)
         self.keymap = keymap or {}
+        self._ids: list[str | None] = []
 
     def watch_results(self) -> None:
         self.rebuild()
@@ -63,14 +64,26 @@ class Facets(OptionList):
         self.rebuild()
 
     def rebuild(self) -> None:
-        """Options for the current counts, keeping the highlight on the same entry."""
+        """Options for the current counts, keeping the highlight on the same entry.
+
+        New counts only change the prompts, which repaints this list alone; removing
+        and adding options would make the whole screen lay out again on every keystroke.
+        """
         if self.results is None:
+            return
+        options = self.options_for(self.results)
+        ids = [option.id if option else None for option in options]
+        if ids == self._ids:
+            for index, option in enumerate(o for o in options if o is not None):
+                if self.get_option_at_index(index).prompt != option.prompt:
+                    self.replace_option_prompt_at_index(index, option.prompt)
             return
         keep = None
         if self.highlighted is not None:
             keep = self.get_option_at_index(self.highlighted).id
         self.clear_options()
-        self.add_options(self.options_for(self.results))
+        self.add_options(options)
+        self._ids = ids
         if keep is not None:
             try:
                 self.highlighted = self.get_option_index(keep)

@@ -9,19 +9,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from rich.segment import Segment
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.reactive import reactive
-from textual.widgets import Static
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from papershelf.links import display_host
 from papershelf.models import Paper
 from papershelf.text import one_line, sanitize
 
 
-class PaperDetail(VerticalScroll, can_focus=True):
-    """Reads `paper` from the screen; focusable so long abstracts scroll with the keys."""
+class PaperDetail(ScrollView, can_focus=True):
+    """Reads `paper` from the screen; focusable so long abstracts scroll with the keys.
+
+    A line-API view: a new paper re-wraps its text and repaints this pane only, where a
+    Static in a scrolling container would make the whole screen lay out again on every
+    move of the list cursor.
+    """
 
     DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text(encoding="utf-8")
     ALLOW_MAXIMIZE = True
@@ -31,14 +37,41 @@ class PaperDetail(VerticalScroll, can_focus=True):
     def __init__(self, topic_names: Mapping[str, str], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.topic_names = topic_names
+        self._lines: list[list[Segment]] = []
+        self._width = 0
 
-    def compose(self) -> ComposeResult:
-        yield Static(self.describe(None), id="detail-body")
+    @property
+    def text(self) -> Text:
+        """What the pane shows, as one Text (the tests read it)."""
+        return self.describe(self.paper)
 
-    def watch_paper(self, paper: Paper | None) -> None:
-        if self.is_mounted:
-            self.query_one("#detail-body", Static).update(self.describe(paper))
-            self.scroll_home(animate=False)
+    def watch_paper(self) -> None:
+        self._width = 0
+        self.scroll_home(animate=False, immediate=True)
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._width = 0
+        self.refresh()
+
+    def wrapped(self) -> list[list[Segment]]:
+        """The text wrapped to the pane's width, rebuilt when the paper or width changes."""
+        width = self.scrollable_content_region.width
+        if width != self._width:
+            self._width = width
+            console = self.app.console
+            options = console.options.update_width(max(width, 1))
+            self._lines = console.render_lines(self.text, options, pad=False)
+            self.virtual_size = Size(width, len(self._lines))
+        return self._lines
+
+    def render_line(self, y: int) -> Strip:
+        lines = self.wrapped()
+        index = round(self.scroll_offset.y) + y
+        width = self.scrollable_content_region.width
+        if index >= len(lines):
+            return Strip.blank(width, self.rich_style)
+        return Strip(lines[index]).extend_cell_length(width).apply_style(self.rich_style)
 
     def describe(self, paper: Paper | None) -> Text:
         if paper is None:

@@ -1,0 +1,164 @@
+"""Every filter of the sidebar as a bitmap in memory, reloaded only when the library changes.
+
+Imported facets (all papers, papers with code, each automatic topic) are stored as bitmaps
+in the `facets` table by the importer, so loading them for a million papers reads a few
+megabytes instead of millions of rows. The reader's own marks (read, starred, manual
+topics, removed topics) are few and read from their tables. The `changes` counters, bumped
+by the importer and by triggers, say which part is stale; checking them costs one query.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from papershelf import bitmaps
+
+ALL = "papers"
+CODE = "code"
+TOPIC = "topic:"
+
+
+@dataclass(slots=True)
+class Facets:
+    """The library's sets of papers at one moment (bitmaps over pk)."""
+
+    papers: int = 0
+    code: int = 0
+    topics: dict[str, int] = field(default_factory=dict)
+    any_topic: int = 0
+    read: int = 0
+    starred: int = 0
+
+
+def changes(conn: sqlite3.Connection) -> dict[str, int]:
+    return dict(conn.execute("SELECT kind, n FROM changes"))
+
+
+def imported_from_sql(conn: sqlite3.Connection) -> dict[str, int]:
+    """The imported facets computed from the tables: the slow path, used to rebuild."""
+    found = {
+        ALL: bitmaps.from_pks(pk for (pk,) in conn.execute("SELECT pk FROM papers")),
+        CODE: bitmaps.from_pks(
+            pk for (pk,) in conn.execute("SELECT pk FROM papers WHERE code_url IS NOT NULL")
+        ),
+    }
+    by_topic: dict[str, list[int]] = defaultdict(list)
+    for slug, paper in conn.execute(
+        "SELECT slug, paper FROM paper_topics WHERE origin = 'auto' ORDER BY slug"
+    ):
+        by_topic[slug].append(paper)
+    found.update((TOPIC + slug, bitmaps.from_pks(pks)) for slug, pks in by_topic.items())
+    return found
+
+
+def stored(conn: sqlite3.Connection) -> tuple[dict[str, int], bool]:
+    """The stored imported facets, and whether they are current (no retag since)."""
+    generation = changes(conn)["auto-topics"]
+    current = True
+    found: dict[str, int] = {}
+    for name, written, bits in conn.execute("SELECT name, generation, bits FROM facets"):
+        found[name] = bitmaps.from_bytes(bits)
+        current = current and written == generation
+    papers_exist = conn.execute("SELECT 1 FROM papers LIMIT 1").fetchone() is not None
+    return found, current and (ALL in found or not papers_exist)
+
+
+def store(conn: sqlite3.Connection, facets: dict[str, int]) -> None:
+    """Write imported facets, stamped with the current topic generation (in a transaction)."""
+    generation = changes(conn)["auto-topics"]
+    conn.executemany(
+        "INSERT OR REPLACE INTO facets(name, generation, bits) VALUES (?, ?, ?)",
+        [(name, generation, bitmaps.to_bytes(bits)) for name, bits in facets.items()],
+    )
+
+
+def add(facets: dict[str, int], additions: Iterable[tuple[str, int]]) -> dict[str, int]:
+    """Facets with more papers: (name, bitmap) pairs OR-ed into the named sets."""
+    merged = dict(facets)
+    for name, bits in additions:
+        merged[name] = merged.get(name, 0) | bits
+    return merged
+
+
+class FacetCache:
+    """The current `Facets` of one connection, reloaded part by part as counters move."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._seen: dict[str, int] = {}
+        self._imported: dict[str, int] = {}
+        self._facets = Facets()
+        self._lists: dict[str, int] = {}
+
+    @property
+    def generation(self) -> int:
+        """The content generation of the facets last returned (new imports move it)."""
+        return self._seen.get("content", -1)
+
+    def current(self) -> Facets:
+        now = changes(self.conn)
+        if now == self._seen:
+            return self._facets
+        if now["content"] != self._seen.get("content") or now["auto-topics"] != self._seen.get(
+            "auto-topics"
+        ):
+            self._imported, fresh = stored(self.conn)
+            if not fresh:
+                self._imported = imported_from_sql(self.conn)
+        self._facets = self._with_reader_marks(self._imported)
+        self._lists.clear()
+        self._seen = now
+        return self._facets
+
+    def _with_reader_marks(self, imported: dict[str, int]) -> Facets:
+        """Imported facets overlaid with what the reader did: marks and topic choices."""
+        chosen: dict[str, list[int]] = defaultdict(list)
+        removed: dict[str, list[int]] = defaultdict(list)
+        for paper, slug, origin in self.conn.execute(
+            "SELECT paper, slug, origin FROM paper_topics WHERE origin != 'auto'"
+        ):
+            (chosen if origin == "manual" else removed)[slug].append(paper)
+        topics = {
+            name.removeprefix(TOPIC): bits
+            for name, bits in imported.items()
+            if name.startswith(TOPIC)
+        }
+        for slug, pks in removed.items():
+            if slug in topics:
+                topics[slug] &= ~bitmaps.from_pks(pks)
+        for slug, pks in chosen.items():
+            topics[slug] = topics.get(slug, 0) | bitmaps.from_pks(pks)
+        any_topic = 0
+        for bits in topics.values():
+            any_topic |= bits
+        read = bitmaps.from_pks(
+            pk for (pk,) in self.conn.execute("SELECT paper FROM state WHERE read_at IS NOT NULL")
+        )
+        starred = bitmaps.from_pks(
+            pk for (pk,) in self.conn.execute("SELECT paper FROM state WHERE starred = 1")
+        )
+        return Facets(
+            papers=imported.get(ALL, 0),
+            code=imported.get(CODE, 0),
+            topics={slug: bits for slug, bits in topics.items() if bits},
+            any_topic=any_topic,
+            read=read,
+            starred=starred,
+        )
+
+    def reading_list(self, name: str) -> int:
+        """The papers of a named reading list (read on first use after each change)."""
+        self.current()
+        if name not in self._lists:
+            self._lists[name] = bitmaps.from_pks(
+                pk
+                for (pk,) in self.conn.execute(
+                    "SELECT li.paper FROM list_items li JOIN lists l ON l.id = li.list "
+                    "WHERE l.name = ?",
+                    (name,),
+                )
+            )
+        return self._lists[name]

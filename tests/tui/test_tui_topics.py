@@ -1,0 +1,136 @@
+"""Topics: editing a paper's topics, the sidebar facets and the command palette."""
+
+from __future__ import annotations
+
+from textual.command import CommandPalette, Matcher
+from textual.widgets import Input
+from tui_helpers import detail_text, settle
+
+from papershelf.library import Library
+from papershelf.query import Query
+from papershelf.search import Search
+from tui.providers import highlight
+from tui.screens.topic_editor import TopicEditor
+from tui.widgets.facets import Facets
+
+
+def first_pk(db) -> int:
+    with Library(db) as lib:
+        return Search(lib).run(Query())[0]
+
+
+async def test_t_adds_a_topic_with_completion_and_removes_it(make_app, library):
+    """t, a few letters, Right to complete and Enter adds the topic; again removes it."""
+    pk = first_pk(library)
+    with Library(library) as lib:
+        assert "quantization" not in lib.paper_topics(pk)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("t", *"Quanti")
+        assert isinstance(app.screen, TopicEditor)
+        await settle(pilot)
+        await pilot.press("right")
+        assert app.screen.query_one(Input).value == "Quantization"
+        await pilot.press("enter")
+        await settle(pilot)
+        with Library(library) as lib:
+            assert "quantization" in lib.paper_topics(pk)
+        assert app.notes[-1] == ("Added topic Quantization.", "information")
+        assert "Quantization" in detail_text(app).split("Topics: ")[1]
+        await pilot.press("t", *"quantization", "enter")
+        await settle(pilot)
+        with Library(library) as lib:
+            assert "quantization" not in lib.paper_topics(pk)
+        assert app.notes[-1] == ("Removed topic Quantization.", "information")
+
+
+async def test_an_unknown_topic_is_refused_in_the_dialog(make_app):
+    """A name that is no topic keeps the dialog open with a message."""
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("t", *"astrology", "enter")
+        assert isinstance(app.screen, TopicEditor)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, TopicEditor)
+
+
+async def test_choosing_a_topic_in_the_sidebar_filters_the_view(make_app, library):
+    """Enter on a topic in the sidebar shows only its papers; Enter again shows all."""
+    with Library(library) as lib:
+        in_topic = len(Search(lib).run(Query().in_topic("quantization")))
+        total = lib.count()
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        facets = app.screen.query_one(Facets)
+        facets.focus()
+        facets.highlighted = facets.get_option_index("topic:quantization")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.sub_title == f"Quantization — {in_topic} papers"
+        prompt = facets.get_option("topic:quantization").prompt
+        assert prompt.plain.startswith("✓ Quantization") and prompt.plain.endswith(str(in_topic))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.sub_title == f"all papers — {total} papers"
+
+
+async def test_sidebar_counts_follow_the_view(make_app, library):
+    """The state counts and topic counts are those of the current search."""
+    with Library(library) as lib:
+        search = Search(lib)
+        query = Query.parse("cache")
+        counts = search.counts(query, search.run(query))
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"cache")
+        await settle(pilot)
+        facets = app.screen.query_one(Facets)
+        unread = facets.get_option("state:unread").prompt.plain
+        assert unread.split()[-1] == str(counts.states["unread"])
+        for slug, count in counts.topics.items():
+            assert facets.get_option(f"topic:{slug}").prompt.plain.split()[-1] == str(count)
+
+
+async def test_no_topic_facet_shows_untagged_papers(make_app, library):
+    """The "No topic" entry shows the papers without any topic."""
+    with Library(library) as lib:
+        untagged = len(Search(lib).run(Query().untopiced()))
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        facets = app.screen.query_one(Facets)
+        assert facets.get_option("no-topic").prompt.plain.split()[-1] == str(untagged)
+        facets.focus()
+        facets.highlighted = facets.get_option_index("no-topic")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.sub_title.startswith("no topic — ")
+
+
+async def test_the_palette_runs_commands_and_topic_filters(make_app):
+    """Ctrl+P finds commands and topics by name and runs them."""
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"unread only")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.sub_title.startswith("unread — ")
+        await pilot.press("ctrl+p", *"topic quantization")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.sub_title.startswith("unread · Quantization — ")
+
+
+def test_palette_highlighting_never_reads_markup():
+    """A topic name that looks like markup is shown character for character."""
+    for name in ("[b]bold[/b]", "[@click=app.quit]x[/]", "[/]"):
+        assert highlight(Matcher("b"), name).plain == name

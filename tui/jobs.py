@@ -1,0 +1,82 @@
+"""The long work behind the main screen, as plain functions of their inputs.
+
+The screen runs these in thread workers; nothing here touches Textual, so each one
+can be read (and tested) on its own, and the worker methods stay a few lines long.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+
+from papershelf.export import markdown
+from papershelf.library import Library, PaperRow
+from papershelf.query import Query
+from papershelf.search import Search
+from tui.view import Results
+
+CHUNK = 500
+
+
+def search_view(searcher: Search, view: Query) -> Results:
+    """The view's papers, best first, with the sidebar's counts for it."""
+    pks = searcher.run(view)
+    counts = searcher.counts(view, pks)
+    untopiced = len(searcher.run(view.untopiced()))
+    return Results(view, pks, counts, untopiced)
+
+
+def next_unread(
+    rows: Callable[[Sequence[int]], list[PaperRow]],
+    pks: Sequence[int],
+    start: int,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> int | None:
+    """The position of the first unread paper after `start`, wrapping round.
+
+    Rows are read a chunk at a time, so a nearby unread paper costs one small query
+    even in a million results.
+    """
+    order = [*range(start + 1, len(pks)), *range(0, start + 1)]
+    for first in range(0, len(order), CHUNK):
+        if cancelled():
+            return None
+        positions = order[first : first + CHUNK]
+        found = {row.pk: row for row in rows([pks[i] for i in positions])}
+        for index in positions:
+            row = found.get(pks[index])
+            if row is not None and not row.read:
+                return index
+    return None
+
+
+def export_name(description: str, today: date) -> str:
+    """`papershelf-unread-quantization-2026-03-15.md`: the view and the day, as a file name."""
+    slug = "-".join(re.findall(r"[a-z0-9]+", description.casefold()))[:40].strip("-")
+    return f"papershelf-{slug or 'papers'}-{today.isoformat()}.md"
+
+
+def export_view(
+    db_path: Path,
+    results: Results,
+    target: Path,
+    *,
+    topic_names: Mapping[str, str],
+    today: date,
+    group_by_topic: bool,
+) -> int:
+    """Write the view as a Markdown reading list on a connection of its own; how many
+    papers it holds. Raises OSError or LibraryError."""
+    with Library(db_path) as lib:
+        papers = lib.papers(results.pks)
+    text = markdown(
+        papers,
+        description=results.query.describe(topic_names),
+        topic_names=topic_names,
+        exported_on=today,
+        group_by_topic=group_by_topic,
+    )
+    target.write_text(text, encoding="utf-8")
+    return len(papers)
