@@ -16,6 +16,8 @@ from papershelf.models import Paper
 from papershelf.text import one_line
 
 SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&$])")
+# What would start a list, a heading underline or a thematic break at the start of a line.
+BLOCK_MARKER = re.compile(r"^(\d{1,9})([.)])|^([-=])")
 URL = re.compile(r"(?:https?://|www\.)\S+|\burl\{[^}]*\}", re.IGNORECASE)
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 SUMMARY_CHARS = 320
@@ -24,6 +26,11 @@ SUMMARY_CHARS = 320
 def escape(text: str) -> str:
     """Inline-safe text: control characters and newlines gone, Markdown syntax escaped."""
     return SPECIAL.sub(r"\\\1", one_line(text))
+
+
+def inert_line_start(line: str) -> str:
+    """An escaped line that cannot open a nested list or underline the line above it."""
+    return BLOCK_MARKER.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", line, count=1)
 
 
 def summary(abstract: str) -> str:
@@ -60,7 +67,7 @@ def entry(paper: Paper, topic_names: Mapping[str, str]) -> list[str]:
         lines.append(f"  Topics: {', '.join(names)}")
     text = summary(paper.abstract)
     if text:
-        lines.append(f"  {escape(text)}")
+        lines.append(f"  {inert_line_start(escape(text))}")
     return lines
 
 

@@ -287,7 +287,7 @@ class Ingest:
             for slug in self.tagger.tag(item.title, item.abstract):
                 topics.append((pk, slug))
                 self.topics[slug].append(pk)
-            self.terms.update({w for w in terms.words(item.title) if terms.storable(w)})
+            self.terms.update({w for w in terms.words(item.title) if len(w) > 1})
         for row, pid in zip(papers, self.paper_ids(candidates), strict=True):
             row[1] = pid
         self.new += len(new)

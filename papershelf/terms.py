@@ -34,17 +34,15 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def storable(word: str) -> bool:
-    """Whether a word is worth a row in `terms`: typo correction never proposes numbers."""
-    return len(word) >= 2 and not word.isdigit()
-
-
 def upsert(conn: sqlite3.Connection, counts: Iterable[tuple[str, int]]) -> None:
-    """Add papers-per-word counts of newly imported titles to the `terms` table."""
+    """Add papers-per-word counts of newly imported titles to the `terms` table.
+
+    Numbers are left out: typo correction never proposes one.
+    """
     conn.executemany(
         "INSERT INTO terms(term, papers, reversed) VALUES (?, ?, ?) "
         "ON CONFLICT(term) DO UPDATE SET papers = papers + excluded.papers",
-        ((term, n, term[::-1]) for term, n in counts),
+        ((term, n, term[::-1]) for term, n in counts if not term.isdigit()),
     )
 
 

@@ -48,7 +48,7 @@ async def test_payload_titles_render_literally_and_navigate(tmp_path):
     """Every payload title appears character for character in the list and the detail."""
     db, titles = hostile_library(tmp_path)
     app = RecordingApp(db)
-    async with app.run_test(size=(140, 30)) as pilot:
+    async with app.run_test(size=(220, 30)) as pilot:
         await settle(pilot)
         shown = list_lines(app)
         for index, title in enumerate(titles):
@@ -65,7 +65,7 @@ async def test_clicking_a_click_action_title_does_nothing_but_select(tmp_path):
     """A title holding `[@click=app.quit]` is just text: clicking it selects the row."""
     db, titles = hostile_library(tmp_path)
     app = RecordingApp(db)
-    async with app.run_test(size=(140, 30)) as pilot:
+    async with app.run_test(size=(220, 30)) as pilot:
         await settle(pilot)
         await pilot.click(PaperList, offset=(12, 2))
         await pilot.click(PaperList, offset=(12, 2))
@@ -78,9 +78,9 @@ async def test_payloads_in_search_dialogs_and_notifications_stay_text(tmp_path):
     """Markup typed in the search, shown in dialogs or notified is never interpreted."""
     db, _ = hostile_library(tmp_path)
     app = RecordingApp(db)
-    bad = tmp_path / "[bold]x[/bold] [@click=app.quit].txt"
+    bad = tmp_path / "[bold]x[@click=app.quit] [link=file:x].txt"
     bad.write_text("not a dump at all\n", encoding="utf-8")
-    async with app.run_test(size=(140, 30)) as pilot:
+    async with app.run_test(size=(220, 30)) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"[/]", "enter")
         await settle(pilot)
