@@ -41,27 +41,58 @@ SUFFIXES = ["", "", "", "Net", "Former", "LM", "-2", "GPT", "Diff", "Bench", "-X
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
+def invented(like: str, rng: random.Random) -> str:
+    """A made-up word in the place of `like`: same capitalisation and punctuation."""
+    core = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+    if like[:1].isupper():
+        core = core.capitalize()
+    head = like[0] if like[0] in "(\"'" else ""
+    tail = like[-1] if like[-1] in ",.:;)?!\"'" else ""
+    return head + core + tail
+
+
 class Chain:
-    """A word-bigram chain; `walk` draws one sequence from START to END."""
+    """A word-bigram chain, smoothed so that it does not replay real text.
+
+    A chain fitted to a thousand titles follows a rare word with the only word that ever
+    followed it, so it would copy whole phrases of real titles into thousands of synthetic
+    ones and make every real paper look ordinary. So one step in SMOOTHING jumps to a word
+    drawn by overall frequency, and a word seen at most RARE times in the real dumps is
+    written as an invented word (RENAME of the time): distinctive words stay distinctive
+    and the vocabulary grows with the library, as a real one does.
+    """
+
+    SMOOTHING = 0.3
+    RARE = 2
+    RENAME = 0.9
 
     def __init__(self, sequences: list[list[str]]) -> None:
         follow: dict[str, Counter[str]] = defaultdict(Counter)
+        counts: Counter[str] = Counter()
         for words in sequences:
+            counts.update(words)
             for a, b in zip([START, *words], [*words, END], strict=True):
                 follow[a][b] += 1
         self.table: dict[str, tuple[list[str], list[int]]] = {
             word: (list(nexts), list(accumulate(nexts.values()))) for word, nexts in follow.items()
         }
+        self.words = list(counts)
+        self.weights = list(accumulate(counts.values()))
+        self.rare = {word for word, n in counts.items() if n <= self.RARE}
 
     def walk(self, rng: random.Random, limit: int) -> list[str]:
         words: list[str] = []
         word = START
         while len(words) < limit:
-            choices, weights = self.table[word]
-            word = choices[bisect.bisect(weights, rng.random() * weights[-1])]
-            if word == END:
-                break
-            words.append(word)
+            if word != START and rng.random() < self.SMOOTHING:
+                word = self.words[bisect.bisect(self.weights, rng.random() * self.weights[-1])]
+            else:
+                choices, weights = self.table[word]
+                word = choices[bisect.bisect(weights, rng.random() * weights[-1])]
+                if word == END:
+                    break
+            rename = word in self.rare and rng.random() < self.RENAME
+            words.append(invented(word, rng) if rename else word)
         return words
 
 

@@ -77,6 +77,7 @@ class Dump:
     size: int
     warnings: list[str] = field(default_factory=list)
     opening_warnings: tuple[str, ...] = field(default=(), repr=False)
+    errors: str = "strict"
 
     def papers(self) -> Iterator[ParsedPaper]:
         """Stream the papers; raises DumpError part-way on structure no repair can fix."""
@@ -88,7 +89,9 @@ class Dump:
 
         count = 0
         try:
-            with open(self.path, encoding=self.encoding, newline=None) as stream:
+            with open(
+                self.path, encoding=self.encoding, errors=self.errors, newline=None
+            ) as stream:
                 for paper in fmt.parse(stream, warn):
                     count += 1
                     yield paper
@@ -118,6 +121,7 @@ def open_dump(path: str | Path, encoding: str | None = None) -> Dump:
         size=checked.size,
         warnings=list(checked.warnings),
         opening_warnings=checked.warnings,
+        errors=checked.errors,
     )
 
 

@@ -135,6 +135,10 @@ def parse(stream: TextIO, warn: Callable[[int, str], None]) -> Iterator[ParsedPa
         if in_header:
             text = _unglue(text)
         kind = classify(text, title is not None)
+        if kind == TITLE and title is not None and not raw.endswith("\n"):
+            # The file stops inside this line (a cut download): it is the abstract, cut short.
+            warn(lineno, "the file ends inside this abstract; kept as far as it goes")
+            kind = ABSTRACT
         if kind == ABSTRACT:
             if title is None:
                 warn(lineno, "abstract with no title before it; skipped")

@@ -28,6 +28,7 @@ _MAGIC = (b"\x89PNG", b"SQLite format 3\x00", b"%PDF-", b"PK\x03\x04", b"\x1f\x8
 # separators do turn up inside pasted abstracts, so they count as text.
 _CONTROL = bytes(b for b in [*range(32), 127] if b not in (9, 10, 12, 13, 0x1C, 0x1D, 0x1E))
 _NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)
+_CUT = "file ends inside a character"
 _HTML_TAGS = ("<!doctype html", "<html", "<head", "<body", "<meta", "<div")
 
 
@@ -40,6 +41,7 @@ class TextFile:
     size: int
     head: str
     warnings: tuple[str, ...]
+    errors: str = "strict"
 
 
 def inspect(path: Path, encoding: str | None, max_bytes: int) -> TextFile:
@@ -49,6 +51,8 @@ def inspect(path: Path, encoding: str | None, max_bytes: int) -> TextFile:
         size = path.stat().st_size
         if path.is_dir():
             raise DumpError(name, "is a directory, not a dump file")
+        if not path.is_file():  # a pipe or a device would block or never end
+            raise DumpError(name, "not a regular file")
         if size > max_bytes:
             megabytes = math.ceil(size / 2**20)
             raise DumpError(name, f"file is {megabytes} MB, over the {max_bytes // 2**20} MB limit")
@@ -65,7 +69,13 @@ def inspect(path: Path, encoding: str | None, max_bytes: int) -> TextFile:
             raise DumpError(name, "not a text dump (binary data)")
         digest, failure, has_text = _read_through(path, chosen, check_nul=not wide)
         warnings: tuple[str, ...] = ()
-        if failure is not None and encoding is None and chosen == "utf-8":
+        errors = "strict"
+        if failure is not None and failure.endswith(_CUT):
+            # A download cut mid-character: reading the whole file as cp1252 would garble
+            # every non-ASCII title in it, so only the incomplete character goes.
+            errors = "ignore"
+            warnings = (f"{name}: {failure}; the incomplete character is dropped",)
+        elif failure is not None and encoding is None and chosen == "utf-8":
             chosen = "cp1252" if _decodes(path, "cp1252") else "latin-1"
             warnings = (f"{name}: not valid UTF-8 at {failure}; read as {chosen}",)
         elif failure is not None:
@@ -77,7 +87,7 @@ def inspect(path: Path, encoding: str | None, max_bytes: int) -> TextFile:
     text = codecs.getincrementaldecoder(chosen)("replace").decode(head, final=size <= HEAD_BYTES)
     if _looks_html(text):
         raise DumpError(name, "looks like an HTML page, not a text dump; save the page as text")
-    return TextFile(chosen, digest, size, text, warnings)
+    return TextFile(chosen, digest, size, text, warnings, errors)
 
 
 def _looks_binary(head: bytes) -> bool:
@@ -123,7 +133,7 @@ def _read_through(path: Path, encoding: str, check_nul: bool) -> tuple[str, str 
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            failure = f"byte {offset} (line {line}): file ends inside a character"
+            failure = f"byte {offset} (line {line}): {_CUT}"
     return digest.hexdigest(), failure, has_text
 
 

@@ -11,11 +11,12 @@ Papers have an integer key `pk` for compact joins and result arrays, and a stabl
 Search is built for a million papers (see papershelf/search.py):
 - Titles and abstracts have separate external-content FTS5 indexes, maintained by the
   importer in bulk rather than by triggers (only ingest writes titles and abstracts, and
-  bulk maintenance is several times faster). Titles keep positions and prefix indexes, so
-  every keystroke's partial word is one index lookup; abstracts keep only which papers hold
-  a word (`detail=none`), a third of the size and cost of a full index.
-- `terms` holds every title word with its paper count, so a typo is corrected by looking
-  at the few words that share its first or last letters, never by scanning a vocabulary.
+  bulk maintenance is several times faster). Both keep only which papers hold a word
+  (`detail=none`): a third of the size and tokenising cost of a full index, and all that
+  search asks of them.
+- `terms` holds every title word with its paper count. A partial word is expanded to the
+  commonest words it starts, and a typo is corrected by looking at the few words that
+  share its first or last letters; neither ever scans the vocabulary.
 - `facets` holds the automatic topics and the papers with code as bitmaps (bit `pk` set),
   rewritten by each import, so counts for a million papers load in milliseconds.
 - `changes` counts writes by kind; triggers bump it when the reader's state or a topic
@@ -122,7 +123,7 @@ MIGRATIONS: list[str] = [
     CREATE INDEX list_items_paper ON list_items(paper, list);
 
     CREATE VIRTUAL TABLE papers_fts_titles USING fts5(
-        title, content='papers', content_rowid='pk', prefix='1 2 3',
+        title, content='papers', content_rowid='pk', detail=none, columnsize=0,
         tokenize='unicode61 remove_diacritics 2'
     );
     CREATE VIRTUAL TABLE papers_fts_abstracts USING fts5(

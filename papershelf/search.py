@@ -6,17 +6,19 @@ Built to answer every keystroke within a few tens of milliseconds at a million p
   (`papershelf.facets`), so narrowing a view and counting every facet of it are a few
   big-integer operations, and a view without search text is handed out as a lazy
   `PkView` instead of a list of a million pks.
-- Free text goes through two FTS5 indexes. Every query word matches as a prefix, plus the
-  title words closest to it when no title word starts with it (`papershelf.terms`), so
-  typos, word order and partial words still find the paper. Papers whose title holds
-  every word come first; papers whose abstract does come next; only if neither finds
-  anything does a paper need just some of the words.
-- Each tier takes at most `CANDIDATES` papers. When a title tier has more (a word typed
-  so far that is common), FTS5's bm25 picks the best of them within a time budget, else
-  the newest are kept; the abstract tier keeps the newest. So the cost of a keystroke is
-  bounded whatever the library size, and the ranking of a specific query is not.
-- Candidates are re-ranked in Python: title tier before abstract tier, more query words
-  in the title first, then fuzzy title similarity in coarse steps, then bm25 order.
+- Free text goes through two FTS5 indexes, titles and abstracts. Each query word stands
+  for the commonest title words starting with its stem, plus the title words closest to
+  it when no title word starts with it (`papershelf.terms`), so typos, word order and
+  partial words still find the paper. Papers whose title holds every word come first,
+  papers whose abstract does come next; only if neither finds anything does a paper
+  need just some of the words. Stop words are dropped when other words remain.
+- Each tier takes at most `CANDIDATES` papers, the newest first, and reads its index for
+  at most `budget` seconds (a common word typed so far can match most of a million
+  papers). So the cost of a keystroke is bounded whatever the library size, while a
+  specific query, which matches few papers, gets all of them.
+- The head of each tier is re-ranked in Python: more query words in the title first,
+  then `papershelf.ranking.score` (rare words, whole words and words side by side as in
+  the query count most), then newest first.
 """
 
 from __future__ import annotations
@@ -27,23 +29,23 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, utils
-
 from papershelf import bitmaps
 from papershelf.bitmaps import PkView
 from papershelf.facets import FacetCache, Facets
 from papershelf.library import Library
 from papershelf.query import Query
-from papershelf.terms import Vocabulary, words
+from papershelf.ranking import Wanted, score, weight
+from papershelf.terms import Vocabulary, stem, words
 
 CANDIDATES = 2000
-RANK_BUDGET_S = 0.025
-"""How long bm25 may spend choosing the best of a title tier too large to take whole."""
-ABSTRACT_PREFIX_MIN = 4
-"""Shorter words match abstracts only exactly: a prefix like "mo" names most abstracts."""
-_SUFFIXES = (
-    *("izations", "ization", "isations", "isation", "ations", "ation", "izing", "ising"),
-    *("ized", "ised", "izes", "ises", "ize", "ise", "ing", "ed", "es", "s"),
+"""Papers a tier of a text search takes at most (the newest, when more match)."""
+RERANK = 300
+"""Papers at the head of each tier reordered by title similarity."""
+BUDGET_S = 0.03
+"""How long one index may be read for one keystroke; what it found by then is used."""
+STOPWORDS = frozenset(
+    {"a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it"}
+    | {"its", "of", "on", "or", "our", "the", "to", "via", "we", "with"}
 )
 
 
@@ -64,15 +66,6 @@ class Matches:
     bits: int
 
 
-def stem(word: str) -> str:
-    """A crude stem, enough to see that "quantizing" in a title answers "quantization"."""
-    if len(word) > 5:
-        for suffix in _SUFFIXES:
-            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-                return word[: -len(suffix)]
-    return word
-
-
 def json_ints(values: Sequence[int]) -> str:
     return "[" + ",".join(map(str, values)) + "]"
 
@@ -83,8 +76,9 @@ class Search:
     Not thread-safe: give each thread its own `Search` on its own `Library`, or serialise.
     """
 
-    def __init__(self, lib: Library) -> None:
+    def __init__(self, lib: Library, *, budget: float = BUDGET_S) -> None:
         self.lib = lib
+        self.budget = budget
         self.facets = FacetCache(lib.conn)
         self.vocabulary = Vocabulary(lib.conn)
         self._matches: OrderedDict[str, Matches] = OrderedDict()
@@ -195,60 +189,60 @@ class Search:
             self._matches.move_to_end(key)
         return found
 
-    def variants(self, word: str, *, abstract: bool = False) -> list[str]:
-        """FTS terms for one query word: its stem as a prefix, plus close title words."""
-        root = stem(word)
-        exact = abstract and len(root) < ABSTRACT_PREFIX_MIN
-        terms = [f'"{word}"' if exact else f'"{root}"*']
-        terms.extend(f'"{term}"' for term in self.vocabulary.corrections(word))
-        return terms
+    def variants(self, word: str) -> tuple[str, ...]:
+        """The index words one query word stands for: expansions, then corrections."""
+        return self.vocabulary.expansions(word) + self.vocabulary.corrections(word)
 
-    def expression(self, query_words: list[str], *, abstract: bool, every: bool) -> str:
-        groups = ["(" + " OR ".join(self.variants(w, abstract=abstract)) + ")" for w in query_words]
+    def expression(self, query_words: list[str], *, every: bool) -> str:
+        groups = [
+            "(" + " OR ".join(f'"{term}"' for term in self.variants(w)) + ")" for w in query_words
+        ]
         return (" AND " if every else " OR ").join(groups)
 
     def _search(self, query_words: list[str]) -> Matches:
+        kept = [w for w in query_words if w not in STOPWORDS] or query_words
         tiers: list[list[int]] = []
-        taken: set[int] = set()
         for every in (True, False):
-            titles = self._titles(self.expression(query_words, abstract=False, every=every))
-            taken.update(titles)
-            room = CANDIDATES - len(titles)
+            expression = self.expression(kept, every=every)
+            titles = self._newest("papers_fts_titles", expression, CANDIDATES)
             abstracts: list[int] = []
-            if room > 0:
-                expression = self.expression(query_words, abstract=True, every=every)
-                abstracts = [
-                    pk
-                    for (pk,) in self.lib.conn.execute(
-                        "SELECT rowid FROM papers_fts_abstracts WHERE papers_fts_abstracts "
-                        "MATCH ? ORDER BY rowid DESC LIMIT ?",
-                        (expression, CANDIDATES),
-                    )
-                    if pk not in taken
-                ][:room]
+            if len(titles) < CANDIDATES:
+                taken = set(titles)
+                found = self._newest("papers_fts_abstracts", expression, CANDIDATES)
+                abstracts = [pk for pk in found if pk not in taken][: CANDIDATES - len(titles)]
             tiers = [titles, abstracts]
-            if titles or abstracts or len(query_words) == 1:
+            if titles or abstracts or len(kept) == 1:
                 break
-        ranked = self.rank(query_words, tiers)
+        ranked = self.rank(kept, tiers)
         return Matches(ranked, bitmaps.from_pks(ranked))
 
-    def _titles(self, expression: str) -> list[int]:
-        """Title matches, best first by bm25, or the newest if ranking runs out of time."""
+    def _newest(self, table: str, expression: str, limit: int) -> list[int]:
+        """Up to `limit` matches, newest first, as many as `budget` seconds allow."""
         conn = self.lib.conn
-        sql = "SELECT rowid FROM papers_fts_titles WHERE papers_fts_titles MATCH ? ORDER BY "
-        deadline = time.perf_counter() + RANK_BUDGET_S
-        conn.set_progress_handler(lambda: time.perf_counter() > deadline, 1000)
+        deadline = time.perf_counter() + self.budget
+        conn.set_progress_handler(lambda: time.perf_counter() > deadline, 2000)
+        found: list[int] = []
         try:
-            rows = conn.execute(sql + "rank LIMIT ?", (expression, CANDIDATES)).fetchall()
-        except sqlite3.OperationalError:
-            rows = conn.execute(sql + "rowid DESC LIMIT ?", (expression, CANDIDATES)).fetchall()
+            cursor = conn.execute(
+                f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?",
+                (expression, limit),
+            )
+            while rows := cursor.fetchmany(64):
+                found.extend(pk for (pk,) in rows)
+                if time.perf_counter() > deadline:
+                    break
+        except sqlite3.OperationalError as error:
+            if "interrupt" not in str(error):
+                raise
         finally:
             conn.set_progress_handler(None, 0)
-        return [pk for (pk,) in rows]
+        return found
 
     def rank(self, query_words: list[str], tiers: list[list[int]]) -> list[int]:
-        """Title tier first; then more query words in the title, closer title, FTS order."""
-        every = [pk for tier in tiers for pk in tier]
+        """Title tier first. The first `RERANK` of each tier are reordered by how many query
+        words their title holds, then by `ranking.score`; the rest stay newest first."""
+        heads = [tier[:RERANK] for tier in tiers]
+        every = [pk for head in heads for pk in head]
         if not every:
             return []
         titles = dict(
@@ -257,21 +251,23 @@ class Search:
                 (json_ints(every),),
             )
         )
-        text = " ".join(query_words)
-        roots = [stem(w) for w in query_words]
-        corrected = {term for w in query_words for term in self.vocabulary.corrections(w)}
-        scored = []
-        for tier_number, tier in enumerate(tiers):
-            for position, pk in enumerate(tier):
-                title = titles.get(pk, "")
-                in_title = len(roots)
-                if tier_number:
-                    title_words = words(title)
-                    in_title = sum(
-                        any(t.startswith(root) or t in corrected for t in title_words)
-                        for root in roots
-                    )
-                similarity = fuzz.token_set_ratio(text, title, processor=utils.default_process)
-                scored.append((tier_number, -in_title, -(similarity // 10), position, pk))
-        scored.sort()
-        return [pk for *_, pk in scored]
+        papers = self._current().papers.bit_count()
+        wanted = [
+            Wanted(
+                word=w,
+                root=stem(w),
+                corrections=frozenset(self.vocabulary.corrections(w)),
+                weight=weight(self.vocabulary.frequency(w), papers),
+            )
+            for w in query_words
+        ]
+        ranked: list[int] = []
+        for tier, head in zip(tiers, heads, strict=True):
+            scored = []
+            for position, pk in enumerate(head):
+                matched, value = score(words(titles.get(pk, "")), wanted, STOPWORDS)
+                scored.append((-matched, -value, position, pk))
+            scored.sort()
+            ranked.extend(pk for *_, pk in scored)
+            ranked.extend(tier[RERANK:])
+        return ranked

@@ -22,6 +22,18 @@ _WORD = re.compile(r"[^\W_]+")
 MAX_CORRECTIONS = 4
 MIN_LENGTH = 4
 """Shorter words are not corrected: too many real words lie one edit away."""
+MAX_EXPANSIONS = 16
+"""A word matches at most this many title words that start with its stem (the commonest)."""
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "er", "ed", "es", "e", "s")
+
+
+def stem(word: str) -> str:
+    """A crude stem, enough to see that "quantizing" in a title answers "quantization"."""
+    if len(word) > 5:
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                return word[: -len(suffix)]
+    return word
 
 
 def words(text: str) -> list[str]:
@@ -52,18 +64,53 @@ def _after(prefix: str) -> str:
 
 
 class Vocabulary:
-    """Corrections for query words, cached until the library's content changes."""
+    """Expansions and corrections of query words, cached until the library's content changes.
+
+    FTS5 answers a prefix query (`"quantiz"*`) by merging the full lists of every word
+    with that prefix before it can skip or stop, which costs tens of milliseconds for a
+    common prefix in a large library. The same match as an OR of the few commonest whole
+    words (`"quantization" OR "quantized" ...`) is evaluated lazily, so a query that wants
+    only the newest few thousand papers stops early.
+    """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._cache: dict[str, tuple[str, ...]] = {}
+        self._expansions: dict[str, tuple[tuple[str, ...], int]] = {}
         self._generation = -1
 
     def forget(self, generation: int) -> None:
-        """Drop cached corrections made before the content generation `generation`."""
+        """Drop what was cached before the content generation `generation`."""
         if generation != self._generation:
             self._cache.clear()
+            self._expansions.clear()
             self._generation = generation
+
+    def expansions(self, word: str) -> tuple[str, ...]:
+        """The word itself and the commonest title words starting with its stem."""
+        return self._expand(word)[0]
+
+    def frequency(self, word: str) -> int:
+        """How many titles hold one of the word's expansions (an upper bound: a sum)."""
+        return self._expand(word)[1]
+
+    def _expand(self, word: str) -> tuple[tuple[str, ...], int]:
+        found = self._expansions.get(word)
+        if found is None:
+            root = stem(word)
+            rows = self.conn.execute(
+                "SELECT term, papers FROM terms WHERE term >= ? AND term < ? "
+                "ORDER BY papers DESC LIMIT ?",
+                (root, _after(root), MAX_EXPANSIONS),
+            ).fetchall()
+            found = (
+                tuple(dict.fromkeys([word, *(term for term, _ in rows)])),
+                sum(n for _, n in rows),
+            )
+            if len(self._expansions) > 4096:
+                self._expansions.clear()
+            self._expansions[word] = found
+        return found
 
     def known_prefix(self, word: str) -> bool:
         """Whether some title word starts with `word` (then it is typed, not misspelt)."""

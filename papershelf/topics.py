@@ -309,16 +309,20 @@ def _variants(phrase: str) -> list[tuple[bytes, ...]]:
     return list(dict.fromkeys(forms))
 
 
-_WORD = "A-Za-z0-9\u0080-\U0010ffff"
-"""Characters the tagger treats as part of a word: what _FOLD does not turn into a space."""
+_SPACE = r"\x00-/:-@\[-`{-\x7f"
+"""Regex class body of what _FOLD turns into spaces (ASCII but letters and digits).
+
+Word characters are written as its negation: a class spelling out all of Unicode takes
+20 ms to compile, once per acronym.
+"""
 
 
 def _acronym_regex(phrase: str) -> re.Pattern[str]:
     """Exact-case match of an acronym phrase, any punctuation between words, plural allowed."""
-    parts = [re.escape(part) for part in re.findall(f"[{_WORD}]+", phrase)]
-    parts[0] += f"(?<![{_WORD}]{parts[0]})"  # after the literal, so re can scan for it fast
-    body = f"[^{_WORD}]+".join(parts)
-    return re.compile(f"{body}s?(?![{_WORD}])")
+    parts = [re.escape(part) for part in re.findall(f"[^{_SPACE}]+", phrase)]
+    parts[0] += f"(?<![^{_SPACE}]{parts[0]})"  # after the literal, so re can scan for it fast
+    body = f"[{_SPACE}]+".join(parts)
+    return re.compile(f"{body}s?(?![^{_SPACE}])")
 
 
 def _contained(
@@ -336,13 +340,14 @@ def _contained(
 
 _Key = tuple[bytes, ...] | str
 """A phrase as the tagger keys it: its lower-case words, or the exact text of an acronym."""
-_KIND_RANK = {"ignore": 0, "negative": 1, "weak": 2, "title": 3, "patterns": 4, "strong": 5}
+_Uses = list[dict[int, set[str]]]
+"""Per phrase id: topic index -> the lists the phrase is in for that topic."""
 
 
-def _phrase_uses(taxonomy: Taxonomy) -> tuple[dict[_Key, int], list[dict[int, str]]]:
-    """Number the distinct phrases; for each, the list it is in per topic (strongest wins)."""
+def _phrase_uses(taxonomy: Taxonomy) -> tuple[dict[_Key, int], _Uses]:
+    """Number the distinct phrases and record which lists of which topics hold each."""
     keys: dict[_Key, int] = {}
-    uses: list[dict[int, str]] = []
+    uses: _Uses = []
     for index, topic in enumerate(taxonomy):
         for kind in PHRASE_LISTS:
             for phrase in getattr(topic, kind):
@@ -350,15 +355,11 @@ def _phrase_uses(taxonomy: Taxonomy) -> tuple[dict[_Key, int], list[dict[int, st
                 pid = keys.setdefault(key, len(keys))
                 if pid == len(uses):
                     uses.append({})
-                current = uses[pid].get(index)
-                if current is None or _KIND_RANK[kind] > _KIND_RANK[current]:
-                    uses[pid][index] = kind
+                uses[pid].setdefault(index, set()).add(kind)
     return keys, uses
 
 
-def _phrase_forms(
-    keys: dict[_Key, int], uses: list[dict[int, str]]
-) -> list[list[tuple[bytes, ...]]]:
+def _phrase_forms(keys: dict[_Key, int], uses: _Uses) -> list[list[tuple[bytes, ...]]]:
     """The word sequences each phrase owns.
 
     A variant that is also listed as a phrase of its own ("scaling laws" beside "scaling
@@ -376,9 +377,23 @@ def _phrase_forms(
             if holder == pid:
                 forms[pid].append(form)
             else:
-                for index, kind in uses[pid].items():
-                    uses[holder].setdefault(index, kind)
+                for index, kinds in uses[pid].items():
+                    uses[holder].setdefault(index, kinds)
     return forms
+
+
+def _pass_through(uses: _Uses, subs: dict[int, tuple[int, ...]]) -> None:
+    """An ignore-only phrase hides its words for its own topics, not for every topic.
+
+    "retrieval-augmented generation" is ignored by Generation, but it is still strong
+    evidence for Retrieval, whose phrase "retrieval-augmented" it contains.
+    """
+    for pid, contained in subs.items():
+        if any(kinds != {"ignore"} for kinds in uses[pid].values()):
+            continue
+        for sub in contained:
+            for index, kinds in uses[sub].items():
+                uses[pid].setdefault(index, kinds)
 
 
 _Chain = tuple[int, tuple[int, ...], tuple[int, ...], bytes]
@@ -410,6 +425,7 @@ class Tagger:
             for pid, pforms in enumerate(forms)
             if (subs := _contained(pid, pforms, owners))
         }
+        _pass_through(uses, self._subs)
         self._settling = frozenset(self._acronyms) | frozenset(self._subs)
         self._title_uses = [self._weights(u, title=True) for u in uses]
         self._abstract_uses = [self._weights(u, title=False) for u in uses]
@@ -441,12 +457,18 @@ class Tagger:
             self._chains[slots[0]] = (*self._chains.get(slots[0], ()), chain)
 
     @staticmethod
-    def _weights(kinds: dict[int, str], *, title: bool) -> tuple[tuple[int, int, bool], ...]:
-        """(topic index, points per occurrence, is weak) for one phrase in one field."""
+    def _weights(topics: dict[int, set[str]], *, title: bool) -> tuple[tuple[int, int, bool], ...]:
+        """(topic index, points per occurrence, is weak) for one phrase in one field.
+
+        A phrase in several lists of a topic counts as its strongest in that field:
+        "benchmark" in both weak and title is a title word in titles, a hint elsewhere.
+        """
         out = []
-        for index, kind in kinds.items():
-            if kind == "ignore" or (kind == "title" and not title):
+        for index, kinds in topics.items():
+            counted = [kind for kind in kinds if kind != "ignore" and (title or kind != "title")]
+            if not counted:
                 continue
+            kind = max(counted, key=lambda k: (_BASE_WEIGHT[k] > 0, abs(_BASE_WEIGHT[k])))
             points = _BASE_WEIGHT[kind]
             out.append((index, points * TITLE_FACTOR if title else points, kind == "weak"))
         return tuple(out)

@@ -195,6 +195,8 @@ def _list_entries(conn: sqlite3.Connection, wanted: set[int], all_lists: bool) -
 def restore_kind(path: str | Path) -> RestoreKind | None:
     """Whether a file is a papershelf export rather than a dump; None when it is not."""
     path = Path(path)
+    if not path.is_file():  # a pipe would block here; the importer names the problem
+        return None
     try:
         with path.open("rb") as handle:
             head = handle.read(HEAD_BYTES).decode("utf-8", "replace")

@@ -61,7 +61,7 @@ def test_user_config_renames_and_retag_reports_changes(home: Path, tmp_path: Pat
     config = home / "config" / "topics.toml"
     config.parent.mkdir(parents=True)
     config.write_text(
-        '[topics.fruit]\nname = "Fruit"\ngroup = "area"\nstrong = ["produce catalogues"]\n'
+        '[topics.fruit]\nname = "Fruit"\ngroup = "area"\nstrong = ["fruit catalogues"]\n'
     )
     output = run("retag").output
     assert "1 changed" in output and "fruit: +1 -0" in output

@@ -11,6 +11,7 @@ the terminal's own clipboard (OSC 52) through Textual, which most terminals hono
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -81,7 +82,8 @@ def copy_to_system(text: str, backend: str) -> bool:
     try:
         child.communicate(text.encode("utf-8"), timeout=TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:
-        os.killpg(child.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)
         child.wait()
         return False
     return child.returncode == 0

@@ -181,9 +181,11 @@ def show(ctx: click.Context, ref: str, as_json: bool) -> None:
         f"{'   starred' if paper.starred else ''}"
     )
     if paper.topics:
-        click.echo("topics: " + ", ".join(names.get(t, t) for t in paper.topics))
+        click.echo("topics: " + ", ".join(one_line(names.get(t, t)) for t in paper.topics))
     for number, lk in enumerate(paper.links, start=1):
-        click.echo(f"[{number}] {lk.kind}: {lk.url}")
+        mirror = lk.original and lk.original != lk.url
+        via = f" (written as {one_line(lk.original or '')})" if mirror else ""
+        click.echo(f"[{number}] {lk.kind}: {one_line(lk.url)}{via}")
     click.echo("")
     click.echo(sanitize(paper.abstract))
 
@@ -279,7 +281,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         f"{figures['starred']} starred, {figures['with_code']} with code"
     )
     for slug, count in figures["topics"].items():  # type: ignore[attr-defined]
-        click.echo(f"  {count:6}  {names.get(slug, slug)}")
+        click.echo(f"  {count:6}  {one_line(names.get(slug, slug))}")
     for source in figures["sources"]:  # type: ignore[attr-defined]
         click.echo(f"  source: {one_line(source['path'])} ({source['papers']} papers)")
 

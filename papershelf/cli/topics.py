@@ -10,6 +10,7 @@ import click
 from papershelf.cli import cli
 from papershelf.cli.common import fail, shelf_from
 from papershelf.retag import retag
+from papershelf.text import one_line
 
 
 @cli.command()
@@ -36,7 +37,8 @@ def topics(ctx: click.Context, as_json: bool) -> None:
         click.echo(heading)
         for topic in taxonomy:
             if topic.group == group:
-                click.echo(f"  {counts.get(topic.slug, 0):7}  {topic.slug:22} {topic.name}")
+                name = one_line(topic.name)
+                click.echo(f"  {counts.get(topic.slug, 0):7}  {topic.slug:22} {name}")
     click.echo(f"  {untagged:7}  (no topic)")
 
 

@@ -6,28 +6,35 @@ slower, and a failure shows the last screen the terminal displayed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shlex
+import signal
 import subprocess
 import time
+import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from papershelf.sample import sample_files
 
 pytestmark = pytest.mark.e2e
 
 DUMPS = Path(__file__).resolve().parents[2].parent / "shared" / "dumps"
 WIDTH, HEIGHT = 120, 40
-DEADLINE_SECONDS = 15.0
+DEADLINE_SECONDS = 30.0
 POLL_SECONDS = 0.05
 SETTLED_SECONDS = 0.3
 QUERY = "quantization"
 
-TMUX_CONFIG = """\
+# default-size too: with no client attached, tmux may resize a window to it (80x24).
+TMUX_CONFIG = f"""\
+set -g default-size {WIDTH}x{HEIGHT}
 set -g remain-on-exit on
 set -g status off
 set -g set-clipboard on
@@ -36,14 +43,19 @@ set -g set-clipboard on
 
 @dataclass
 class Terminal:
-    """One tmux server on a private socket, running one command in a fixed-size window."""
+    """One tmux server of its own, running one command in a fixed-size window.
+
+    The server is named (-L) rather than given a socket path, because a socket path
+    under a deep temporary directory can exceed the 108 bytes a Unix socket allows.
+    """
 
     tmux: str
-    socket: Path
+    workdir: Path
+    server: str = field(default_factory=lambda: f"papershelf-e2e-{uuid.uuid4().hex[:12]}")
 
     def tmux_command(self, *args: str) -> str:
         return subprocess.run(
-            [self.tmux, "-u", "-S", str(self.socket), *args],
+            [self.tmux, "-u", "-L", self.server, *args],
             capture_output=True,
             text=True,
             check=True,
@@ -51,7 +63,7 @@ class Terminal:
         ).stdout
 
     def start(self, command: list[str], env: dict[str, str]) -> None:
-        config = self.socket.with_suffix(".conf")
+        config = self.workdir / "tmux.conf"
         config.write_text(TMUX_CONFIG)
         settings = [arg for name, value in env.items() for arg in ("-e", f"{name}={value}")]
         recorded = ["sh", "-c", '"$@"; echo $? > "$0"', str(self.status_file), *command]
@@ -60,6 +72,11 @@ class Terminal:
             "-x", str(WIDTH), "-y", str(HEIGHT), *settings, shlex.join(recorded),
         )  # fmt: skip
 
+    def socket_path(self) -> Path:
+        """The server's socket, which tmux leaves behind when the server is killed."""
+        runtime = os.environ.get("TMUX_TMPDIR", "/tmp")
+        return Path(runtime) / f"tmux-{os.getuid()}" / self.server
+
     @property
     def status_file(self) -> Path:
         """Where the pane's shell writes the command's exit status.
@@ -67,7 +84,7 @@ class Terminal:
         tmux's own #{pane_dead_status} is sometimes never filled in for a command that
         exits quickly, so the status is recorded by the shell that runs the command.
         """
-        return self.socket.with_suffix(".status")
+        return self.workdir / "exit-status"
 
     def screen(self) -> str:
         return self.tmux_command("capture-pane", "-p", "-t", "app")
@@ -107,7 +124,7 @@ class Terminal:
     def pasted(self) -> str:
         """What the program last put on the terminal's clipboard with OSC 52 (tmux keeps it)."""
         result = subprocess.run(
-            [self.tmux, "-S", str(self.socket), "show-buffer"],
+            [self.tmux, "-L", self.server, "show-buffer"],
             capture_output=True,
             text=True,
             timeout=DEADLINE_SECONDS,
@@ -132,14 +149,44 @@ class Terminal:
 
 @pytest.fixture
 def terminal(tmp_path: Path, require_tool: Callable[[str], str]) -> Iterator[Terminal]:
-    term = Terminal(require_tool("tmux"), tmp_path / "tmux.sock")
+    """A private tmux server; at the end every process it ran is gone, even after a failure.
+
+    Killing the server is not enough: `script` survives its pane's hangup and keeps
+    the app running, so the pane's whole process tree is killed by id.
+    """
+    term = Terminal(require_tool("tmux"), tmp_path)
     yield term
-    subprocess.run(
-        [term.tmux, "-S", str(term.socket), "kill-server"], capture_output=True, timeout=10
-    )
+    panes = subprocess.run(
+        [term.tmux, "-L", term.server, "list-panes", "-a", "-F", "#{pane_pid}"],
+        capture_output=True,
+        text=True,
+        timeout=10,
+    ).stdout.split()
+    doomed = [pid for pane in panes for pid in process_tree(int(pane))]
+    subprocess.run([term.tmux, "-L", term.server, "kill-server"], capture_output=True, timeout=10)
+    term.socket_path().unlink(missing_ok=True)
+    for pid in doomed:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
 
-def app_env(tmp_path: Path) -> dict[str, str]:
+def process_tree(root: int) -> list[int]:
+    """`root` and all its descendants, children first."""
+    listing = subprocess.run(["ps", "-eo", "pid=,ppid="], capture_output=True, text=True).stdout
+    children: dict[int, list[int]] = {}
+    for line in listing.splitlines():
+        pid, parent = map(int, line.split())
+        children.setdefault(parent, []).append(pid)
+    tree: list[int] = []
+    pending = [root]
+    while pending:
+        pid = pending.pop()
+        tree.append(pid)
+        pending.extend(children.get(pid, []))
+    return tree[::-1]
+
+
+def app_env() -> dict[str, str]:
     """What the app's pane needs: the test's private home and a UTF-8 locale."""
     return {"PAPERSHELF_HOME": os.environ["PAPERSHELF_HOME"], "LANG": "C.UTF-8"}
 
@@ -156,10 +203,6 @@ def papershelf(script: Path, db: Path, *args: str) -> subprocess.CompletedProces
 
 def search_json(script: Path, db: Path, *args: str) -> list[dict[str, object]]:
     return json.loads(papershelf(script, db, "search", "--json", "--limit", "1000", *args).stdout)
-
-
-def lines(screen: str) -> list[str]:
-    return screen.splitlines()
 
 
 def footer(screen: str) -> str:
@@ -197,7 +240,7 @@ def test_marking_a_searched_paper_read_is_saved(
     first_id = matches[0]
     assert search_json(papershelf_script, real_library, "--read") == []
 
-    terminal.start([str(papershelf_script), "--db", str(real_library)], app_env(tmp_path))
+    terminal.start([str(papershelf_script), "--db", str(real_library)], app_env())
     terminal.wait_for(shows_app, "the app")
     list_footer = footer(terminal.wait_settled())
     terminal.press("/")
@@ -214,7 +257,9 @@ def test_marking_a_searched_paper_read_is_saved(
     (paper_id,) = ids_on(highlighted, matches)
     terminal.press("Space")
     terminal.wait_for(
-        lambda screen: any(paper_id in line and "unread" not in line for line in lines(screen)),
+        lambda screen: any(
+            paper_id in line and "unread" not in line for line in screen.splitlines()
+        ),
         f"paper {paper_id} marked read",
     )
     terminal.press("q")
@@ -231,11 +276,15 @@ def test_demo_opens_and_quits_cleanly(
     terminal: Terminal, papershelf_script: Path, tmp_path: Path
 ) -> None:
     """`papershelf demo` opens on the bundled sample, quits on `q` and leaves no files behind."""
+    sample = tmp_path / "sample.db"
+    papershelf(papershelf_script, sample, "import", *map(str, sample_files()))
+    sample_ids = [str(paper["id"]) for paper in search_json(papershelf_script, sample)]
     scratch = tmp_path / "tmp"
     scratch.mkdir()
 
-    terminal.start([str(papershelf_script), "demo"], app_env(tmp_path) | {"TMPDIR": str(scratch)})
-    terminal.wait_for(shows_app, "the demo")
+    terminal.start([str(papershelf_script), "demo"], app_env() | {"TMPDIR": str(scratch)})
+    terminal.wait_for(lambda screen: bool(ids_on(screen, sample_ids)), "a sample paper's detail")
+    terminal.wait_settled()
     terminal.press("q")
     status, output = terminal.wait_exit()
 
@@ -288,7 +337,7 @@ def test_escape_sequences_in_papers_never_reach_the_terminal(
     raw_log = tmp_path / "terminal.raw"
 
     app = shlex.join([str(papershelf_script), "--db", str(db)])
-    terminal.start([script, "-q", "-e", "-f", "-O", str(raw_log), "-c", app], app_env(tmp_path))
+    terminal.start([script, "-q", "-e", "-f", "-O", str(raw_log), "-c", app], app_env())
     terminal.wait_for(
         lambda screen: all(words in screen for words in SHOWN_TITLE_WORDS), "the papers' titles"
     )
@@ -342,35 +391,48 @@ def test_c_copies_the_code_link_to_the_desktop_clipboard(
     xclip = require_tool("xclip")
     db = one_paper_with_code(papershelf_script, tmp_path)
 
-    env = app_env(tmp_path) | {"DISPLAY": x_display}
+    env = app_env() | {"DISPLAY": x_display}
     terminal.start([str(papershelf_script), "--db", str(db)], env)
     terminal.wait_for(lambda screen: CODE_PAPER[0][:30] in screen, "the paper")
     terminal.wait_settled()
     terminal.press("c")
-    terminal.wait_for(lambda screen: CODE_URL in screen, "a notification naming the link")
+
+    def desktop_clipboard() -> str:
+        return subprocess.run(
+            [xclip, "-o", "-selection", "clipboard"],
+            capture_output=True,
+            text=True,
+            timeout=DEADLINE_SECONDS,
+        ).stdout
+
+    terminal.wait_for(lambda _: desktop_clipboard() == CODE_URL, "the link on the X clipboard")
     terminal.press("q")
     status, output = terminal.wait_exit()
 
     assert status == 0, output
-    pasted = subprocess.run(
-        [xclip, "-o", "-selection", "clipboard"],
-        capture_output=True,
-        text=True,
-        timeout=DEADLINE_SECONDS,
-        env=os.environ | {"DISPLAY": x_display},
-    )
-    assert pasted.stdout == CODE_URL
+    assert desktop_clipboard() == CODE_URL
     assert terminal.pasted() == ""
 
 
-def test_c_without_a_display_copies_through_the_terminal(
-    terminal: Terminal, papershelf_script: Path, tmp_path: Path
+@pytest.mark.parametrize("display", ["", ":99999"], ids=["no-display", "stale-display"])
+def test_c_without_a_usable_display_copies_through_the_terminal(
+    terminal: Terminal,
+    papershelf_script: Path,
+    tmp_path: Path,
+    display: str,
+    require_tool: Callable[[str], str],
 ) -> None:
-    """With no display, `c` hands the code link to the terminal's clipboard (OSC 52)."""
+    """With no display or a dead one, `c` hands the code link to the terminal (OSC 52),
+    and no clipboard tool's complaint is printed over the app."""
+    script = require_tool("script")
+    if display:
+        require_tool("xclip")
     db = one_paper_with_code(papershelf_script, tmp_path)
+    raw_log = tmp_path / "terminal.raw"
 
-    env = app_env(tmp_path) | {"DISPLAY": "", "WAYLAND_DISPLAY": ""}
-    terminal.start([str(papershelf_script), "--db", str(db)], env)
+    app = shlex.join([str(papershelf_script), "--db", str(db)])
+    env = app_env() | {"DISPLAY": display, "WAYLAND_DISPLAY": ""}
+    terminal.start([script, "-q", "-e", "-f", "-O", str(raw_log), "-c", app], env)
     terminal.wait_for(lambda screen: CODE_PAPER[0][:30] in screen, "the paper")
     terminal.wait_settled()
     terminal.press("c")
@@ -379,3 +441,4 @@ def test_c_without_a_display_copies_through_the_terminal(
     status, output = terminal.wait_exit()
 
     assert status == 0, output
+    assert b"Can't open display" not in raw_log.read_bytes()
