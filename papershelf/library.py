@@ -13,13 +13,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from papershelf import schema
 from papershelf.models import Link, Paper
 from papershelf.paths import ensure_private_dir
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 10.0
@@ -80,6 +83,8 @@ class Library:
                 self.path, timeout=timeout, isolation_level=None, check_same_thread=False
             )
             self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            # Read before anything is written, so a foreign or newer file is left untouched.
+            version = self._version()
             mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         except sqlite3.DatabaseError as error:
             if not os.access(self.path.parent, os.W_OK):
@@ -90,8 +95,7 @@ class Library:
             raise LibraryError(f"{self.path}: cannot switch the library to WAL mode")
         self.conn.execute("PRAGMA synchronous = NORMAL")
         self.conn.execute("PRAGMA foreign_keys = ON")
-        self.db = sqlite_utils.Database(self.conn)
-        self._migrate()
+        self._migrate(version)
 
     def _create(self) -> None:
         """An empty library file, private from its first moment (its WAL inherits the mode)."""
@@ -113,12 +117,10 @@ class Library:
             if handle.read(16) != SQLITE_MAGIC:
                 raise LibraryError(f"{self.path}: not a papershelf library (not an SQLite file)")
 
-    def _migrate(self) -> None:
-        try:
-            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master")}
-        except sqlite3.DatabaseError as error:
-            raise LibraryError(f"{self.path}: the library file is corrupt ({error})") from error
+    def _version(self) -> int:
+        """The file's schema version, refusing a file this papershelf must not write to."""
+        version: int = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         latest = len(schema.MIGRATIONS)  # read now, so tests can add a migration
         if version > latest:
             raise LibraryError(
@@ -127,6 +129,10 @@ class Library:
             )
         if version == 0 and tables:
             raise LibraryError(f"{self.path}: an SQLite file, but not a papershelf library")
+        return version
+
+    def _migrate(self, version: int) -> None:
+        latest = len(schema.MIGRATIONS)
         if version == latest:
             return
         with self.write():
@@ -139,6 +145,14 @@ class Library:
                     if statement.strip():
                         self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA user_version = {number}")
+
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils over the same connection, imported on first use (it costs 0.2 s of
+        start-up that searching and the app never need)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     def close(self) -> None:
         self.conn.close()

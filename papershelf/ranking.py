@@ -11,7 +11,6 @@ the words scores the same.
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 from math import log
 
@@ -38,11 +37,9 @@ def weight(papers_with_word: int, papers: int) -> float:
     return log(1 + papers / (1 + papers_with_word))
 
 
-def score(
-    title_words: list[str], wanted: list[Wanted], stopwords: Collection[str]
-) -> tuple[int, float]:
-    """(query words the title holds, weighted score) for a title split into index words."""
-    tokens = [t for t in title_words if t not in stopwords]
+def score(tokens: list[str], wanted: list[Wanted]) -> tuple[int, float]:
+    """(query words the title holds, weighted score) for a title's index words, stop words
+    dropped so that "Process-in-Memory" counts as side by side."""
     matched = 0
     total = 0.0
     positions: list[int] = []

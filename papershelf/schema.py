@@ -141,6 +141,7 @@ MIGRATIONS: list[str] = [
         reversed TEXT NOT NULL
     ) WITHOUT ROWID;
     CREATE INDEX terms_reversed ON terms(reversed);
+    CREATE INDEX terms_papers ON terms(papers);
 
     -- name: 'papers', 'code' or 'topic:<slug>' (automatic assignments only); generation:
     -- the 'auto-topics' count of `changes` the bitmaps were written at.

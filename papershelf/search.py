@@ -11,7 +11,8 @@ Built to answer every keystroke within a few tens of milliseconds at a million p
   it when no title word starts with it (`papershelf.terms`), so typos, word order and
   partial words still find the paper. Papers whose title holds every word come first,
   papers whose abstract does come next; only if neither finds anything does a paper
-  need just some of the words. Stop words are dropped when other words remain.
+  need just some of the words. Stop words and lone letters (a word just begun) are
+  dropped when other words remain.
 - Each tier takes at most `CANDIDATES` papers, the newest first, and reads its index for
   at most `budget` seconds (a common word typed so far can match most of a million
   papers). So the cost of a keystroke is bounded whatever the library size, while a
@@ -39,8 +40,9 @@ from papershelf.terms import Vocabulary, stem, words
 
 CANDIDATES = 2000
 """Papers a tier of a text search takes at most (the newest, when more match)."""
-RERANK = 300
-"""Papers at the head of each tier reordered by title similarity."""
+RERANK = (200, 100)
+"""Papers at the head of the title and the abstract tier reordered by `ranking.score`."""
+TITLE_CACHE = 20_000
 BUDGET_S = 0.03
 """How long one index may be read for one keystroke; what it found by then is used."""
 STOPWORDS = frozenset(
@@ -66,6 +68,11 @@ class Matches:
     bits: int
 
 
+def lone_letter(word: str) -> bool:
+    """A single letter: the start of a word still being typed, which narrows nothing yet."""
+    return len(word) == 1 and word.isalpha()
+
+
 def json_ints(values: Sequence[int]) -> str:
     return "[" + ",".join(map(str, values)) + "]"
 
@@ -84,6 +91,7 @@ class Search:
         self._matches: OrderedDict[str, Matches] = OrderedDict()
         self._generation = -1
         self._last: tuple[Sequence[int], int] | None = None
+        self._title_words: dict[int, list[str]] = {}
 
     # Views ------------------------------------------------------------------------------
 
@@ -151,6 +159,7 @@ class Search:
         generation = self.facets.generation
         if generation != self._generation:
             self._matches.clear()
+            self._title_words.clear()
             self.vocabulary.forget(generation)
             self._generation = generation
         return facets
@@ -178,7 +187,9 @@ class Search:
 
     def matches(self, text: str) -> Matches:
         """The papers matching a text, ranked; the last few texts are kept."""
-        key = " ".join(words(text))
+        query_words = words(text)
+        kept = [w for w in query_words if w not in STOPWORDS and not lone_letter(w)]
+        key = " ".join(kept or query_words)
         found = self._matches.get(key)
         if found is None:
             found = self._search(key.split())
@@ -199,8 +210,7 @@ class Search:
         ]
         return (" AND " if every else " OR ").join(groups)
 
-    def _search(self, query_words: list[str]) -> Matches:
-        kept = [w for w in query_words if w not in STOPWORDS] or query_words
+    def _search(self, kept: list[str]) -> Matches:
         tiers: list[list[int]] = []
         for every in (True, False):
             expression = self.expression(kept, every=every)
@@ -239,18 +249,10 @@ class Search:
         return found
 
     def rank(self, query_words: list[str], tiers: list[list[int]]) -> list[int]:
-        """Title tier first. The first `RERANK` of each tier are reordered by how many query
+        """Title tier first. The head of each tier (`RERANK`) is reordered by how many query
         words their title holds, then by `ranking.score`; the rest stay newest first."""
-        heads = [tier[:RERANK] for tier in tiers]
-        every = [pk for head in heads for pk in head]
-        if not every:
-            return []
-        titles = dict(
-            self.lib.conn.execute(
-                "SELECT pk, title FROM papers WHERE pk IN (SELECT value FROM json_each(?))",
-                (json_ints(every),),
-            )
-        )
+        heads = [tier[:size] for tier, size in zip(tiers, RERANK, strict=True)]
+        titles = self.title_words([pk for head in heads for pk in head])
         papers = self._current().papers.bit_count()
         wanted = [
             Wanted(
@@ -265,9 +267,24 @@ class Search:
         for tier, head in zip(tiers, heads, strict=True):
             scored = []
             for position, pk in enumerate(head):
-                matched, value = score(words(titles.get(pk, "")), wanted, STOPWORDS)
+                matched, value = score(titles.get(pk, []), wanted)
                 scored.append((-matched, -value, position, pk))
             scored.sort()
             ranked.extend(pk for *_, pk in scored)
-            ranked.extend(tier[RERANK:])
+            ranked.extend(tier[len(head) :])
         return ranked
+
+    def title_words(self, pks: list[int]) -> dict[int, list[str]]:
+        """Index words of titles, stop words dropped; recent ones are kept, as consecutive
+        keystrokes rank mostly the same papers."""
+        cache = self._title_words
+        missing = [pk for pk in pks if pk not in cache]
+        if missing:
+            if len(cache) + len(missing) > TITLE_CACHE:
+                cache.clear()
+            for pk, title in self.lib.conn.execute(
+                "SELECT pk, title FROM papers WHERE pk IN (SELECT value FROM json_each(?))",
+                (json_ints(missing),),
+            ):
+                cache[pk] = [w for w in words(title) if w not in STOPWORDS]
+        return {pk: cache[pk] for pk in pks if pk in cache}

@@ -10,8 +10,6 @@ from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 
-import importers
-from papershelf.ingest import ingest
 from papershelf.library import Library
 from papershelf.models import ImportSummary
 from papershelf.paths import topics_config_path
@@ -38,7 +36,13 @@ class Shelf:
         encoding: str | None = None,
         on_progress: Callable[[int], None] | None = None,
     ) -> ImportSummary:
-        """Open, parse and ingest one file; raises DumpError or LibraryError unchanged."""
+        """Open, parse and ingest one file; raises DumpError or LibraryError unchanged.
+
+        The import machinery is loaded here, on first use: searching never needs it.
+        """
+        import importers
+        from papershelf.ingest import ingest
+
         dump = importers.open_dump(path, encoding=encoding)
         return ingest(self.lib, dump, self.tagger, force=force, on_progress=on_progress)
 

@@ -15,15 +15,13 @@ import sqlite3
 import unicodedata
 from collections.abc import Iterable
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
 _WORD = re.compile(r"[^\W_]+")
 MAX_CORRECTIONS = 4
 MIN_LENGTH = 4
 """Shorter words are not corrected: too many real words lie one edit away."""
 MAX_EXPANSIONS = 16
 """A word matches at most this many title words that start with its stem (the commonest)."""
+SHORT_PREFIX = 2
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "er", "ed", "es", "e", "s")
 
 
@@ -98,8 +96,11 @@ class Vocabulary:
         found = self._expansions.get(word)
         if found is None:
             root = stem(word)
+            # A prefix of one or two letters starts a large share of the vocabulary: walk
+            # the words from the commonest down instead of sorting all that start with it.
+            order = "INDEXED BY terms_papers" if len(root) <= SHORT_PREFIX else ""
             rows = self.conn.execute(
-                "SELECT term, papers FROM terms WHERE term >= ? AND term < ? "
+                f"SELECT term, papers FROM terms {order} WHERE term >= ? AND term < ? "
                 "ORDER BY papers DESC LIMIT ?",
                 (root, _after(root), MAX_EXPANSIONS),
             ).fetchall()
@@ -132,6 +133,9 @@ class Vocabulary:
         return found
 
     def _nearest(self, word: str) -> tuple[str, ...]:
+        from rapidfuzz import process  # only typos need it; start-up does not
+        from rapidfuzz.distance import OSA
+
         limit = 1 if len(word) < 7 else 2
         lengths = (len(word) - limit, len(word) + limit)
         head, tail = word[:2], word[::-1][:2]

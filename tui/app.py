@@ -9,6 +9,7 @@ from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.theme import Theme
 
 from papershelf.config import Settings, SettingsError, load_settings, save_settings
@@ -16,6 +17,7 @@ from papershelf.library import Library
 from papershelf.paths import app_config_path
 from papershelf.search import Search
 from papershelf.shelf import open_shelf
+from papershelf.text import sanitize
 from tui.commands import bindings, key_label
 from tui.messages import LayoutChosen
 from tui.providers import PaperCommands, TopicFilters
@@ -82,6 +84,24 @@ class PapershelfApp(App[None]):
     def on_unmount(self) -> None:
         self.shelf.close()
         self.search_lib.close()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Notifications quote file names, URLs and errors: never markup, never escapes."""
+        super().notify(
+            sanitize(message),
+            title=sanitize(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def get_key_display(self, binding: Binding) -> str:
         return binding.key_display or key_label(binding.key)

@@ -111,26 +111,28 @@ LIST_NAME = Payload(
 )
 RAW_URL = "https://github.com/evil/repo\x1b]52;c;SGk=\x07"
 NOTE = "note [/] \x1b[2J\x9b31m\u202e"
+RAW_ABSTRACT = " | ".join(payload.raw for payload in PAYLOADS.values())
 
 
 def hostile_papers() -> list[tuple[str, str]]:
-    """One paper per payload that survives a text dump (a CR would split its line)."""
+    """One paper per payload, in PAYLOADS order (a CR would split a line, so it is a space)."""
     return [
         (
-            f"{payload.raw} Paper {index}",
-            f"An abstract about payload {index}: {payload.raw}. It goes on long enough to be "
-            "read as an abstract, with a code link at https://github.com/lab/repo-"
-            f"{index} and nothing else of note.",
+            f"{payload.raw.replace(chr(13), ' ')} Paper {index}",
+            f"An abstract about payload {index}: {payload.raw.replace(chr(13), ' ')}. It goes "
+            "on long enough to be read as an abstract, with a code link at "
+            f"https://github.com/lab/repo-{index} and nothing else of note.",
         )
         for index, payload in enumerate(PAYLOADS.values())
-        if "\r" not in payload.raw
     ]
 
 
 def build_hostile_library(folder: Path, db: Path, home: Path) -> Path:
-    """A library holding every payload: imported from a hostile-named dump, with hostile
-    topic names in the reader's topics.toml, and some rows written raw as an older
-    papershelf (which did not sanitize) could have left them. Returns the dump path."""
+    """A library holding every payload: imported from a hostile-named dump (so sanitized
+    once), with hostile topic names in the reader's topics.toml, then with titles, one
+    abstract, one link, a note and a list name written raw, as an older papershelf that
+    did not sanitize could have left them. Paper pk N has title `PAYLOADS[N-1].raw + " Raw"`.
+    Returns the dump's path."""
     from factories import write_dump
 
     from papershelf.shelf import open_shelf
@@ -143,15 +145,11 @@ def build_hostile_library(folder: Path, db: Path, home: Path) -> Path:
         shelf.import_file(dump)
     conn = sqlite3.connect(db)
     with conn:
-        rows = [(pk, raw) for pk, raw in enumerate((p.raw for p in PAYLOADS.values()), 1)]
         conn.executemany(
             "UPDATE papers SET title = ? || ' Raw' WHERE pk = ?",
-            [(r, pk) for pk, r in rows if pk % 2],
+            [(payload.raw, pk) for pk, payload in enumerate(PAYLOADS.values(), 1)],
         )
-        conn.execute(
-            "UPDATE papers SET abstract = ? WHERE pk = 2",
-            (" ".join(p.raw for p in PAYLOADS.values()),),
-        )
+        conn.execute("UPDATE papers SET abstract = ? WHERE pk = 2", (RAW_ABSTRACT,))
         conn.execute("UPDATE links SET url = ? WHERE paper = 3 AND position = 0", (RAW_URL,))
         conn.execute(
             "INSERT OR REPLACE INTO state(paper, note, updated_at) VALUES (4, ?, 'x')", (NOTE,)

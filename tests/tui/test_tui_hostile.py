@@ -78,7 +78,7 @@ async def test_payloads_in_search_dialogs_and_notifications_stay_text(tmp_path):
     """Markup typed in the search, shown in dialogs or notified is never interpreted."""
     db, _ = hostile_library(tmp_path)
     app = RecordingApp(db)
-    bad = tmp_path / "[bold]x[@click=app.quit] [link=file:x].txt"
+    bad = tmp_path / "[bold]x[@click=app.quit] [link=file:x]\x1b[31m.txt"
     bad.write_text("not a dump at all\n", encoding="utf-8")
     async with app.run_test(size=(220, 30)) as pilot:
         await settle(pilot)

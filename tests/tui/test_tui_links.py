@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tui_helpers import detail_text, settle
+from tui_helpers import detail_text, highlight, settle
 
 from papershelf.library import Library
 from papershelf.models import Paper
@@ -30,7 +30,8 @@ async def test_c_copies_the_code_link_and_says_how(make_app, library):
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await pilot.press(*["j"] * index, "c")
+        await highlight(pilot, index)
+        await pilot.press("c")
         assert app.clipboard == paper.code_url
         message, severity = app.notes[-1]
         assert severity == "information"
@@ -43,7 +44,8 @@ async def test_c_on_a_paper_without_code_says_so(make_app, library):
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await pilot.press(*["j"] * index, "c")
+        await highlight(pilot, index)
+        await pilot.press("c")
         assert app.clipboard == ""
         assert app.notes[-1] == ("This paper has no code link.", "warning")
 
@@ -55,7 +57,7 @@ async def test_the_detail_numbers_links_and_names_mirror_hosts(make_app, library
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await pilot.press(*["j"] * index)
+        await highlight(pilot, index)
         text = detail_text(app)
         assert " 1 " in text and mirrored.url in text
         assert "(via " in text and mirrored.original in text
@@ -67,7 +69,8 @@ async def test_a_digit_in_the_link_picker_copies_that_link(make_app, library):
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await pilot.press(*["j"] * index, "l")
+        await highlight(pilot, index)
+        await pilot.press("l")
         assert isinstance(app.screen, LinkPicker)
         await pilot.press("2")
         await pilot.pause()
@@ -82,7 +85,8 @@ async def test_o_opens_the_code_link_in_the_browser(make_app, library):
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await pilot.press(*["j"] * index, "o")
+        await highlight(pilot, index)
+        await pilot.press("o")
         assert app.opened == [paper.code_url]
 
 
@@ -92,7 +96,8 @@ async def test_o_without_code_lets_the_reader_choose_a_link(make_app, library):
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await pilot.press(*["j"] * index, "o")
+        await highlight(pilot, index)
+        await pilot.press("o")
         assert isinstance(app.screen, LinkPicker)
         await pilot.press("o")
         await pilot.pause()
@@ -105,7 +110,8 @@ async def test_a_paper_without_links_says_so(make_app, library):
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await pilot.press(*["j"] * index, "l", "o")
+        await highlight(pilot, index)
+        await pilot.press("l", "o")
         assert not isinstance(app.screen, LinkPicker)
         assert app.notes[-2:] == [("This paper has no links.", "warning")] * 2
         assert app.opened == []

@@ -51,7 +51,7 @@ async def test_the_latest_query_wins(make_app, library):
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"quantization", *["backspace"] * 12, *"adapter")
+        await pilot.press("slash", *"quant", *["backspace"] * 5, *"adapter")
         await settle(pilot)
         papers = app.screen.query_one(PaperList)
         assert papers.results is not None

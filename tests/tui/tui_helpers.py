@@ -34,7 +34,7 @@ class RecordingApp(PapershelfApp):
         title: str = "",
         severity: SeverityLevel = "information",
         timeout: float | None = None,
-        markup: bool = True,
+        markup: bool = False,
     ) -> None:
         self.notes.append((message, severity))
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
@@ -57,6 +57,12 @@ async def steady(pilot: Pilot[Any]) -> None:
     await settle(pilot)
     for box in pilot.app.screen.query(Input):
         box.cursor_blink = False
+    await pilot.pause()
+
+
+async def highlight(pilot: Pilot[Any], index: int) -> None:
+    """Put the list cursor on a row, as many presses of j would."""
+    pilot.app.screen.query_one(PaperList).move_to(index)
     await pilot.pause()
 
 

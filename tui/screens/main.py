@@ -129,18 +129,20 @@ class MainScreen(PaperActions, Screen[None]):
         self.load_paper(self.paper_pk)
         self.run_search(self.view)
 
-    @property
-    def paper_pk(self) -> int | None:
-        return self.query_one(PaperList).highlighted
-
     def load_paper(self, pk: int | None) -> None:
         try:
             self.paper = self.shelf.lib.paper(pk) if pk is not None else None
         except LibraryError:
             self.paper = None
 
+    @property
+    def paper_pk(self) -> int | None:
+        """The paper under the cursor now: a key pressed right after a move must act on
+        the new paper, even before the list's Highlighted message has reached us."""
+        return self.query_one(PaperList).highlighted
+
     @on(PaperList.Highlighted)
-    def highlighted(self, event: PaperList.Highlighted) -> None:
+    def highlight_changed(self, event: PaperList.Highlighted) -> None:
         self.load_paper(event.pk)
 
     @on(Input.Changed, "#search")

@@ -23,11 +23,10 @@ from tui.widgets.import_progress import ImportState
 
 
 class PaperActions:
-    """Needs from the screen: the highlighted paper and its pk, the shelf, topic names,
-    a browser, whether an import runs, and a way to refresh after a write."""
+    """Needs from the screen: the pk under the cursor, the shelf, topic names, a browser,
+    whether an import runs, and a way to refresh after a write."""
 
     app: App[None]
-    paper: Paper | None
     shelf: Shelf
     topic_names: Mapping[str, str]
     browser: Callable[[str], object]
@@ -36,9 +35,15 @@ class PaperActions:
     refresh_results: Callable[[], None]
 
     def current_paper(self) -> Paper | None:
-        if self.paper is None:
-            self.app.notify("No paper is highlighted.", severity="warning", markup=False)
-        return self.paper
+        """The paper under the cursor, read afresh so a toggle flips its stored state."""
+        pk = self.paper_pk
+        try:
+            if pk is not None:
+                return self.shelf.lib.paper(pk)
+        except LibraryError:
+            pass
+        self.app.notify("No paper is highlighted.", severity="warning", markup=False)
+        return None
 
     def writable(self) -> bool:
         if self.importing is not None:
