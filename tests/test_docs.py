@@ -28,3 +28,16 @@ def test_ci_runs_the_readme_test_line() -> None:
     assert lines[0].endswith("papershelf demo")
     assert lines[1].endswith("pytest")
     assert "grep -m1 -E '^python3 -m venv .* pytest' README.md" in (ROOT / ".ci/run").read_text()
+
+
+def test_readme_topics_example_is_valid(tmp_path: Path) -> None:
+    """The topics.toml example in README loads and does what it says."""
+    from papershelf.topics import load_taxonomy
+
+    example = README.split("```toml\n", 1)[1].split("```", 1)[0]
+    config = tmp_path / "topics.toml"
+    config.write_text(example)
+    taxonomy = load_taxonomy(config)
+    assert "model-merging" not in taxonomy
+    assert taxonomy.get("agents").name == "LLM Agents"  # type: ignore[union-attr]
+    assert taxonomy.get("robot-learning").group == "area"  # type: ignore[union-attr]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from hostile import DUMP_NAME, PAYLOADS, TOPIC_NAME, forbidden
 from rendered import screen_text, settle
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from papershelf.text import one_line
 from tui.app import PapershelfApp
@@ -22,8 +22,7 @@ SIZE = (220, 60)
 
 def detail_plain(app: PapershelfApp) -> str:
     """The detail pane's text, whitespace folded (it wraps and keeps abstract line breaks)."""
-    content = app.screen.query_one(PaperDetail).query_one("#detail-body", Static).content
-    return " ".join(str(getattr(content, "plain", content)).split())
+    return " ".join(app.screen.query_one(PaperDetail).text.plain.split())
 
 
 async def test_list_and_detail_show_every_payload_literally(hostile_db: Path) -> None:
