@@ -152,6 +152,8 @@ def parse(stream: TextIO, warn: Callable[[int, str], None]) -> Iterator[ParsedPa
         raise DumpError(name, f"invalid JSON: {error.msg}", error.lineno) from None
     except IndexError:
         raise DumpError(name, "invalid JSON: the document ends too early") from None
+    except RecursionError:
+        raise DumpError(name, "invalid JSON: nested too deeply", line) from None
     if not entries:
         raise DumpError(name, "no list of paper entries in the JSON")
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from papershelf.config import load_settings
+from papershelf.config import Settings, load_settings
 from papershelf.library import LibraryBusy
 from papershelf.models import DumpError, ImportSummary
 from papershelf.paths import app_config_path, data_dir
@@ -29,8 +29,12 @@ POLL_SECONDS = 3.0
 
 def inbox_dir(config_path: Path | None = None) -> Path:
     """The configured inbox (config key `inbox`), else `inbox` in the data directory."""
-    configured = load_settings(config_path or app_config_path()).inbox
-    return Path(configured).expanduser() if configured else data_dir() / "inbox"
+    return settings_inbox(load_settings(config_path or app_config_path()))
+
+
+def settings_inbox(settings: Settings) -> Path:
+    """The inbox named by settings already loaded (the TUI holds them)."""
+    return Path(settings.inbox).expanduser() if settings.inbox else data_dir() / "inbox"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,14 +78,22 @@ class Inbox:
                 found.append((path, (info.st_size, info.st_mtime_ns)))
         return found
 
-    def scan(self, shelf: Shelf, *, settle: bool = False) -> InboxScan:
+    def scan(
+        self,
+        shelf: Shelf,
+        *,
+        settle: bool = False,
+        on_progress: Callable[[Path, int], None] | None = None,
+    ) -> InboxScan:
         """Import the files not dealt with yet.
 
         With `settle`, a file is taken only once it looks the same as at the previous
         scan, so a dump still being copied in is not imported half-written.
+        `on_progress(path, papers)` hears of each file as it is read (the TUI shows it).
         """
         imported: list[ImportSummary] = []
         problems: list[str] = []
+        report = on_progress or (lambda path, papers: None)
         for path, signature in self.files():
             if self._done.get(path) == signature:
                 continue
@@ -89,7 +101,10 @@ class Inbox:
             if settle and previous != signature:
                 continue
             try:
-                summary = shelf.import_file(path)
+                report(path, 0)
+                summary = shelf.import_file(
+                    path, on_progress=lambda papers, path=path: report(path, papers)
+                )
             except LibraryBusy as error:
                 problems.append(f"{error}; will try again")
                 continue

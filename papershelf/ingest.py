@@ -1,19 +1,21 @@
 """Importing parsed dumps into the library: one file, one transaction, nothing twice.
 
-Built for tens of thousands of papers a second. The pipeline works in batches inside the
-file's single `BEGIN IMMEDIATE` transaction:
+Built for tens of thousands of papers a second; every stage avoids per-paper queries.
+The pipeline works in batches inside the file's single `BEGIN IMMEDIATE` transaction:
 
-- A paper's title is cleaned first and its key looked up (in one query per batch, on a
-  read connection that sees the library as it was before the import, plus a dict of the
-  keys this import added). Only new papers pay for cleaning the abstract, finding links
-  and tagging topics, so re-reading a known dump is cheap.
-- New papers, links, topics and provenance go in with one `executemany` each.
+- Stage: a paper's title is cleaned first and its key looked up (one query per batch, on
+  a read connection that sees the library as it was before the import, plus a dict of
+  the keys this import added). Only new papers pay for cleaning the abstract, finding
+  links and tagging topics, so re-reading a known dump is cheap. Tagging starts here, in
+  a helper process for big files (`papershelf.tagging`).
+- Commit (one batch behind, so tagging overlaps the next batch's staging): new papers,
+  links, topics and provenance go in with one `executemany` each.
 - The FTS indexes are filled by a second thread with one `INSERT ... SELECT` per batch:
   FTS5 tokenising is most of the SQLite time, and a single statement runs without the
-  GIL, so it overlaps with parsing and tagging the next batch. The main thread waits for
-  it before each write, so the connection is never used by both at once.
-- At the end the batch's title words are added to `terms`, the facet bitmaps are
-  extended, and the `content` change counter moves, all in the same transaction.
+  GIL, so it overlaps with parsing the next batch. The main thread waits for it before
+  each write, so the connection is never used by both at once.
+- At the end the new title words are added to `terms`, the facet bitmaps are extended,
+  and the `content` change counter moves, all in the same transaction.
 
 A paper already in the library is never rewritten, except to fill in what it lacked (an
 abstract, an arXiv id), so user state and manual topics are never touched.
@@ -28,7 +30,7 @@ import sqlite3
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
@@ -37,6 +39,7 @@ from papershelf import bitmaps, facets, terms
 from papershelf.library import Library, marks, now
 from papershelf.links import extract_links, links_from_urls
 from papershelf.models import ImportSummary, Link, ParsedPaper
+from papershelf.tagging import PARALLEL_BYTES, Tagging
 from papershelf.text import clean_latex, one_line, sanitize, title_key
 from papershelf.topics import Tagger
 
@@ -157,13 +160,27 @@ class Indexer:
         self.thread.join()
 
 
+@dataclass(slots=True)
+class Staged:
+    """A batch deduped and prepared, waiting for its tags before it is written."""
+
+    start: int
+    new: list[Prepared] = field(default_factory=list)
+    fills: list[tuple[int, Prepared]] = field(default_factory=list)
+    arxiv: list[tuple[int, ParsedPaper]] = field(default_factory=list)
+    provenance: list[tuple[int, int, int, str | None]] = field(default_factory=list)
+    tags: Callable[[], list[tuple[str, ...]]] = list
+
+
 class Ingest:
     """The state of importing one file: counters, keys and ids seen, facets to extend."""
 
-    def __init__(self, lib: Library, tagger: Tagger, source_id: int, reader: sqlite3.Connection):
+    def __init__(
+        self, lib: Library, tagging: Tagging, source_id: int, reader: sqlite3.Connection
+    ) -> None:
         self.conn = lib.conn
         self.reader = reader
-        self.tagger = tagger
+        self.tagging = tagging
         self.source_id = source_id
         self.stamp = now()
         self.next_pk = self.conn.execute("SELECT coalesce(max(pk), 0) + 1 FROM papers").fetchone()[
@@ -175,35 +192,33 @@ class Ingest:
         self.ids: set[str] = set()
         self.arxiv_ids: set[str] = set()
         self.empty: set[int] = set()
+        self.filled: set[int] = set()
         self.code: list[int] = []
         self.topics: dict[str, list[int]] = defaultdict(list)
         self.terms: Counter[str] = Counter()
         self.papers = self.new = self.known = self.merged = 0
 
-    def add(self, batch: list[ParsedPaper]) -> None:
+    def stage(self, batch: list[ParsedPaper]) -> Staged:
+        """Dedupe a batch and prepare its new papers; their tagging starts here."""
         self.papers += len(batch)
         heads = [h for h in map(heading, batch) if h is not None]
         existing = self.lookup({h.key for h in heads if h.key not in self.fresh})
-        start = self.next_pk
-        new: list[Prepared] = []
-        fills: list[tuple[int, Prepared]] = []
-        arxiv: list[tuple[int, ParsedPaper]] = []
-        provenance = []
+        staged = Staged(self.next_pk)
         for head in heads:
             if head.key in self.fresh:
                 pk, title = self.fresh[head.key]
                 self.count(title == head.title)
                 if pk in self.empty and head.parsed.abstract.strip():
                     self.empty.discard(pk)
-                    fills.append((pk, prepare(head)))
+                    staged.fills.append((pk, prepare(head)))
             elif head.key in existing:
                 pk, title, empty, no_arxiv = existing[head.key]
                 self.count(title == head.title)
-                if empty and head.parsed.abstract.strip():
-                    existing[head.key] = (pk, title, False, no_arxiv)
-                    fills.append((pk, prepare(head)))
+                if empty and pk not in self.filled and head.parsed.abstract.strip():
+                    self.filled.add(pk)
+                    staged.fills.append((pk, prepare(head)))
                 if no_arxiv and head.parsed.arxiv_id:
-                    arxiv.append((pk, head.parsed))
+                    staged.arxiv.append((pk, head.parsed))
             else:
                 pk = self.next_pk
                 self.next_pk += 1
@@ -211,22 +226,27 @@ class Ingest:
                 item = prepare(head)
                 if not item.abstract:
                     self.empty.add(pk)
-                new.append(item)
-            provenance.append((pk, self.source_id, head.parsed.line, head.parsed.date_label))
-        rows = self.rows(start, new)
+                staged.new.append(item)
+            staged.provenance.append((pk, self.source_id, head.parsed.line, head.parsed.date_label))
+        staged.tags = self.tagging.submit([(p.title, p.abstract) for p in staged.new])
+        return staged
+
+    def commit(self, staged: Staged) -> None:
+        """Write a staged batch once its tags are in, and hand its range to the indexer."""
+        rows = self.rows(staged.start, staged.new, staged.tags())
         self.indexer.wait()
         self.insert(rows)
-        for pk, item in fills:
-            self.fill_abstract(pk, item, indexed=pk < start)
-        for pk, parsed in arxiv:
+        for pk, item in staged.fills:
+            self.fill_abstract(pk, item, indexed=pk < staged.start)
+        for pk, parsed in staged.arxiv:
             self.fill_arxiv(pk, parsed)
         self.conn.executemany(
             "INSERT OR IGNORE INTO paper_sources(paper, source, line, date_label) "
             "VALUES (?, ?, ?, ?)",
-            provenance,
+            staged.provenance,
         )
-        if new:
-            self.indexer.submit(start, self.next_pk - 1)
+        if staged.new:
+            self.indexer.submit(staged.start, staged.start + len(staged.new) - 1)
 
     def count(self, same_title: bool) -> None:
         if same_title:
@@ -246,13 +266,15 @@ class Ingest:
                 found[key] = (pk, title, bool(empty), bool(no_arxiv))
         return found
 
-    def rows(self, start: int, new: list[Prepared]) -> dict[str, list[tuple[object, ...]]]:
-        """The rows of the new papers, tagged and given ids; no SQLite writes yet."""
+    def rows(
+        self, start: int, new: list[Prepared], tags: list[tuple[str, ...]]
+    ) -> dict[str, list[tuple[object, ...]]]:
+        """The rows of the new papers, with their tags and new ids; no SQLite writes yet."""
         taken = self.taken([p.parsed.arxiv_id for p in new if p.parsed.arxiv_id], "arxiv_id")
         taken |= self.arxiv_ids
         papers, links, topics = [], [], []
         candidates: list[tuple[str, str]] = []
-        for pk, item in enumerate(new, start):
+        for pk, item, slugs in zip(range(start, start + len(new)), new, tags, strict=True):
             parsed = item.parsed
             arxiv_id = parsed.arxiv_id if parsed.arxiv_id not in taken else None
             if arxiv_id:
@@ -284,7 +306,7 @@ class Ingest:
             links.extend(
                 (pk, n, lk.url, lk.kind, lk.host, lk.original) for n, lk in enumerate(item.links)
             )
-            for slug in self.tagger.tag(item.title, item.abstract):
+            for slug in slugs:
                 topics.append((pk, slug))
                 self.topics[slug].append(pk)
             self.terms.update({w for w in terms.words(item.title) if len(w) > 1})
@@ -403,6 +425,9 @@ def read_only(lib: Library) -> sqlite3.Connection:
     return conn
 
 
+SAME_BYTES = "SELECT papers FROM sources WHERE sha256 = ? LIMIT 1"
+
+
 def ingest(
     lib: Library,
     dump: Dump,
@@ -417,9 +442,7 @@ def ingest(
     overlapping file is imported and its papers already known are only linked to it.
     """
     if not force:
-        row = lib.conn.execute(
-            "SELECT papers FROM sources WHERE sha256 = ? LIMIT 1", (dump.sha256,)
-        ).fetchone()
+        row = lib.conn.execute(SAME_BYTES, (dump.sha256,)).fetchone()
         if row is not None:
             return ImportSummary(dump.path, dump.format, row[0], 0, row[0], 0, skipped=True)
     reader = read_only(lib)
@@ -427,6 +450,10 @@ def ingest(
     lib.conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
     try:
         with lib.write() as conn:
+            # Another process may have imported the same bytes while this one waited.
+            done = None if force else conn.execute(SAME_BYTES, (dump.sha256,)).fetchone()
+            if done is not None:
+                return ImportSummary(dump.path, dump.format, done[0], 0, done[0], 0, skipped=True)
             source_id = conn.execute(
                 "INSERT INTO sources(path, sha256, format, encoding, size, imported_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
@@ -440,12 +467,19 @@ def ingest(
                 ),
             ).lastrowid
             assert source_id is not None
-            state = Ingest(lib, tagger, source_id, reader)
+            tagging = Tagging(tagger, parallel=dump.size >= PARALLEL_BYTES)
+            state = Ingest(lib, tagging, source_id, reader)
             try:
+                waiting: Staged | None = None
                 for batch in batched(dump.papers(), BATCH):
-                    state.add(batch)
+                    staged = state.stage(batch)
+                    if waiting is not None:
+                        state.commit(waiting)
+                    waiting = staged
                     if on_progress:
                         on_progress(state.papers)
+                if waiting is not None:
+                    state.commit(waiting)
                 state.finish()
             finally:
                 state.indexer.close()

@@ -21,7 +21,9 @@ MIN_LENGTH = 4
 """Shorter words are not corrected: too many real words lie one edit away."""
 MAX_EXPANSIONS = 16
 """A word matches at most this many title words that start with its stem (the commonest)."""
-SHORT_PREFIX = 2
+RANGE_LIMIT = 3000
+"""Words read per prefix or typo lookup at most, so no keystroke reads a long range."""
+COMMON = 5000
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "er", "ed", "es", "e", "s")
 
 
@@ -75,6 +77,7 @@ class Vocabulary:
         self.conn = conn
         self._cache: dict[str, tuple[str, ...]] = {}
         self._expansions: dict[str, tuple[tuple[str, ...], int]] = {}
+        self._common: list[tuple[str, int]] | None = None
         self._generation = -1
 
     def forget(self, generation: int) -> None:
@@ -82,6 +85,7 @@ class Vocabulary:
         if generation != self._generation:
             self._cache.clear()
             self._expansions.clear()
+            self._common = None
             self._generation = generation
 
     def expansions(self, word: str) -> tuple[str, ...]:
@@ -96,22 +100,31 @@ class Vocabulary:
         found = self._expansions.get(word)
         if found is None:
             root = stem(word)
-            # A prefix of one or two letters starts a large share of the vocabulary: walk
-            # the words from the commonest down instead of sorting all that start with it.
-            order = "INDEXED BY terms_papers" if len(root) <= SHORT_PREFIX else ""
             rows = self.conn.execute(
-                f"SELECT term, papers FROM terms {order} WHERE term >= ? AND term < ? "
-                "ORDER BY papers DESC LIMIT ?",
-                (root, _after(root), MAX_EXPANSIONS),
+                "SELECT term, papers FROM terms WHERE term >= ? AND term < ? LIMIT ?",
+                (root, _after(root), RANGE_LIMIT),
             ).fetchall()
+            if len(rows) == RANGE_LIMIT:
+                # A prefix of a letter or two starts too many words to read them all; the
+                # commonest of them are among the library's commonest words.
+                rows.extend((t, n) for t, n in self.common() if t.startswith(root))
+            best = sorted(set(rows), key=lambda row: -row[1])[:MAX_EXPANSIONS]
             found = (
-                tuple(dict.fromkeys([word, *(term for term, _ in rows)])),
-                sum(n for _, n in rows),
+                tuple(dict.fromkeys([word, *(term for term, _ in best)])),
+                sum(n for _, n in best),
             )
             if len(self._expansions) > 4096:
                 self._expansions.clear()
             self._expansions[word] = found
         return found
+
+    def common(self) -> list[tuple[str, int]]:
+        """The library's commonest title words with their paper counts (read once)."""
+        if self._common is None:
+            self._common = self.conn.execute(
+                "SELECT term, papers FROM terms ORDER BY papers DESC LIMIT ?", (COMMON,)
+            ).fetchall()
+        return self._common
 
     def known_prefix(self, word: str) -> bool:
         """Whether some title word starts with `word` (then it is typed, not misspelt)."""
@@ -138,19 +151,22 @@ class Vocabulary:
 
         limit = 1 if len(word) < 7 else 2
         lengths = (len(word) - limit, len(word) + limit)
-        head, tail = word[:2], word[::-1][:2]
+        # Two edits rarely touch both ends of a long word, so its first and last three
+        # letters each pick a small neighbourhood; a short word keeps two.
+        ends = 2 if len(word) < 7 else 3
+        head, tail = word[:ends], word[::-1][:ends]
         candidates = dict(
             self.conn.execute(
                 "SELECT term, papers FROM terms WHERE term >= ? AND term < ? "
-                "AND length(term) BETWEEN ? AND ?",
-                (head, _after(head), *lengths),
+                "AND length(term) BETWEEN ? AND ? LIMIT ?",
+                (head, _after(head), *lengths, RANGE_LIMIT),
             )
         )
         candidates.update(
             self.conn.execute(
                 "SELECT term, papers FROM terms WHERE reversed >= ? AND reversed < ? "
-                "AND length(term) BETWEEN ? AND ?",
-                (tail, _after(tail), *lengths),
+                "AND length(term) BETWEEN ? AND ? LIMIT ?",
+                (tail, _after(tail), *lengths, RANGE_LIMIT),
             )
         )
         close = process.extract(

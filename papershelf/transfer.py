@@ -28,7 +28,7 @@ from papershelf.export import SPECIAL
 from papershelf.library import Library, chunks, marks, now
 from papershelf.lists import insert_list, list_id, quoted
 from papershelf.models import DumpError
-from papershelf.text import clean_latex, one_line, title_key
+from papershelf.text import clean_latex, one_line, sanitize, title_key
 from papershelf.undo import Outcome, Snapshot, apply, capture, papers
 
 FORMAT = "papershelf-library"
@@ -292,6 +292,8 @@ def plan_library(lib: Library, text: str, path: str) -> RestorePlan:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise DumpError(path, f"invalid JSON: {error.msg}", error.lineno) from None
+    except RecursionError:
+        raise DumpError(path, "invalid JSON: nested too deeply") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise DumpError(path, "not a papershelf library export")
     version = data.get("version")
@@ -319,7 +321,7 @@ def plan_library(lib: Library, text: str, path: str) -> RestorePlan:
             pk,
             read_at=entry["read_at"] if isinstance(entry.get("read_at"), str) else None,
             starred=entry.get("starred") is True,
-            note=entry["note"] if isinstance(entry.get("note"), str) else "",
+            note=sanitize(entry["note"]) if isinstance(entry.get("note"), str) else "",
             manual=tuple(s for s in topics["manual"] if s in known_topics),
             removed=tuple(s for s in topics["removed"] if s in known_topics),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import webbrowser
 from collections.abc import Callable
 from datetime import date
@@ -13,6 +14,7 @@ from textual.notifications import SeverityLevel
 from textual.theme import Theme
 
 from papershelf.config import Settings, SettingsError, load_settings, save_settings
+from papershelf.inbox import Inbox, settings_inbox
 from papershelf.library import Library
 from papershelf.paths import app_config_path
 from papershelf.search import Search
@@ -20,7 +22,7 @@ from papershelf.shelf import open_shelf
 from papershelf.text import sanitize
 from tui.commands import bindings, key_label
 from tui.messages import LayoutChosen
-from tui.providers import PaperCommands, TopicFilters
+from tui.providers import ListFilters, PaperCommands, TopicFilters
 from tui.screens.main import MainScreen
 
 
@@ -28,14 +30,14 @@ class PapershelfApp(App[None]):
     """Raises LibraryError (or TopicConfigError) on construction when the library cannot
     be opened, so the CLI can report it in one line before any screen is drawn.
 
-    `today` and `browser` are parameters so tests can fix the date in export names and
-    see which URL would have been opened.
+    `today`, `browser` and `inbox` are parameters so tests can fix the date in export
+    names, see which URL would have been opened and drop files into an inbox of their own.
     """
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "papershelf"
     BINDINGS = bindings("app")
-    COMMANDS = App.COMMANDS | {PaperCommands, TopicFilters}
+    COMMANDS = App.COMMANDS | {PaperCommands, TopicFilters, ListFilters}
 
     def __init__(
         self,
@@ -44,6 +46,7 @@ class PapershelfApp(App[None]):
         settings_path: Path | None = None,
         today: Callable[[], date] = date.today,
         browser: Callable[[str], object] = webbrowser.open,
+        inbox: Path | None = None,
     ) -> None:
         super().__init__()
         self.db_path = Path(db_path)
@@ -55,6 +58,7 @@ class PapershelfApp(App[None]):
             self.settings, self.settings_problem = Settings(), str(error)
         self.today = today
         self.browser = browser
+        self.inbox = Inbox(inbox or settings_inbox(self.settings))
         self.shelf = open_shelf(self.db_path)
         self.search_lib = Library(self.db_path)
         self.keymap = dict(self.settings.keys)
@@ -74,6 +78,7 @@ class PapershelfApp(App[None]):
             self.shelf,
             Search(self.search_lib),
             db_path=self.db_path,
+            inbox=self.inbox,
             layout=self.settings.layout,
             keymap=self.keymap,
             settings_path=self.settings_path,
@@ -126,5 +131,13 @@ class PapershelfApp(App[None]):
 
 
 def run(db_path: Path) -> None:
-    """Open the app on a library file; the CLI's entry point (`papershelf`, `papershelf demo`)."""
-    PapershelfApp(db_path).run()
+    """Open the app on a library file; the CLI's entry point (`papershelf`, `papershelf demo`).
+
+    An unhandled error ends the app with Textual's traceback on the screen and a return
+    code of 1, which becomes the process's exit status, so a script or a test that runs
+    `papershelf` sees the failure.
+    """
+    app = PapershelfApp(db_path)
+    app.run()
+    if app.return_code:
+        sys.exit(app.return_code)

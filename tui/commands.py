@@ -20,7 +20,13 @@ Scope = Literal["app", "screen", "list"]
 @dataclass(frozen=True, slots=True)
 class Command:
     """One user action. `scope` says which class handles it: the app, the main screen,
-    or the paper list (movement keys belong to the focused list only)."""
+    or the paper list (movement keys belong to the focused list only).
+
+    A command without keys is run from the command palette only. `priority` keys act
+    the moment they are read, before keys that follow them in the same burst (a paste,
+    fast typing over SSH) are handed to whichever widget has the focus: the keys that
+    move the focus are priority keys, so the keys after them go where the focus went.
+    """
 
     action: str
     keys: str
@@ -39,6 +45,7 @@ COMMANDS: tuple[Command, ...] = (
         "Search",
         "Search as you type; Enter or Down moves into the list.",
         footer=True,
+        priority=True,
     ),
     Command(
         "back",
@@ -46,6 +53,7 @@ COMMANDS: tuple[Command, ...] = (
         "Back",
         "Back out one level: detail, then search box, then the search text, then filters.",
         palette=False,
+        priority=True,
     ),
     Command("cursor_down", "down,j", "Down", "Next paper.", scope="list", palette=False),
     Command("cursor_up", "up,k", "Up", "Previous paper.", scope="list", palette=False),
@@ -105,6 +113,42 @@ COMMANDS: tuple[Command, ...] = (
         "Add or remove a topic of the highlighted paper, with completion.",
     ),
     Command(
+        "edit_lists",
+        "b",
+        "Paper lists",
+        "Add the highlighted paper to a reading list (a new name creates it), or take it out.",
+    ),
+    Command(
+        "view_to_list",
+        "v",
+        "Add view to list",
+        "Add every paper in this view to a reading list (a new name creates it).",
+    ),
+    Command(
+        "view_from_list",
+        "",
+        "Remove view from list",
+        "Take every paper in this view out of a reading list.",
+    ),
+    Command("create_list", "", "New list", "Create an empty reading list."),
+    Command("rename_list", "", "Rename list", "Give a reading list another name."),
+    Command(
+        "delete_list",
+        "",
+        "Delete list",
+        "Delete a reading list; its papers stay in the library.",
+    ),
+    Command("edit_note", "w", "Note", "Write or change the note of the highlighted paper."),
+    Command("mark_view_read", "", "Mark view read", "Mark every paper in this view read."),
+    Command("mark_view_unread", "", "Mark view unread", "Mark every paper in this view unread."),
+    Command(
+        "undo",
+        "z",
+        "Undo",
+        "Take back the last change: read marks, stars, topics, notes, lists, bulk actions.",
+        footer=True,
+    ),
+    Command(
         "export",
         "e",
         "Export view",
@@ -112,6 +156,12 @@ COMMANDS: tuple[Command, ...] = (
         footer=True,
     ),
     Command("import_file", "i", "Import file", "Import a dump file into the library."),
+    Command(
+        "check_inbox",
+        "g",
+        "Check inbox",
+        "Import the dump files that arrived in the inbox folder (also done at start).",
+    ),
     Command("clear_filters", "f", "Clear filters", "Turn every filter off; the search text stays."),
     Command(
         "cycle_layout",
@@ -162,7 +212,7 @@ def key_label(key: str) -> str:
 
 
 def keys_of(command: Command, keymap: Mapping[str, str] | None = None) -> list[str]:
-    """The keys that run a command, the reader's remapping first."""
+    """The keys that run a command, the reader's remapping first (none: palette only)."""
     keys = (keymap or {}).get(command.action, command.keys)
     return [key.strip() for key in keys.split(",") if key.strip()]
 
@@ -179,7 +229,7 @@ def bindings(scope: Scope) -> list[Binding]:
             id=command.action,
         )
         for command in COMMANDS
-        if command.scope == scope
+        if command.scope == scope and command.keys
     ]
 
 
@@ -187,6 +237,6 @@ def key_table(commands: Iterable[Command] = COMMANDS) -> str:
     """The README's key table (Markdown), generated so it cannot drift from the app."""
     lines = ["| keys | command | what it does | name in `[keys]` |", "| --- | --- | --- | --- |"]
     for command in commands:
-        keys = " ".join(f"`{key_label(key)}`" for key in keys_of(command))
+        keys = " ".join(f"`{key_label(key)}`" for key in keys_of(command)) or "palette"
         lines.append(f"| {keys} | {command.title} | {command.help} | `{command.action}` |")
     return "\n".join(lines)

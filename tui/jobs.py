@@ -32,18 +32,23 @@ def next_unread(
     rows: Callable[[Sequence[int]], list[PaperRow]],
     pks: Sequence[int],
     start: int,
+    *,
+    skip: int = 0,
+    limit: int | None = None,
     cancelled: Callable[[], bool] = lambda: False,
 ) -> int | None:
     """The position of the first unread paper after `start`, wrapping round.
 
-    Rows are read a chunk at a time, so a nearby unread paper costs one small query
-    even in a million results.
+    Looks at the papers in that order, leaving out the first `skip` (already looked at)
+    and stopping after `limit`. Rows are read a chunk at a time, so a nearby unread
+    paper costs one small query even in a million results.
     """
-    order = [*range(start + 1, len(pks)), *range(0, start + 1)]
-    for first in range(0, len(order), CHUNK):
+    n = len(pks)
+    end = n if limit is None else min(n, skip + limit)
+    for first in range(skip, end, CHUNK):
         if cancelled():
             return None
-        positions = order[first : first + CHUNK]
+        positions = [(start + 1 + k) % n for k in range(first, min(first + CHUNK, end))]
         found = {row.pk: row for row in rows([pks[i] for i in positions])}
         for index in positions:
             row = found.get(pks[index])

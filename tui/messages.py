@@ -33,6 +33,13 @@ class ToggleTopic(Message):
 
 
 @dataclass
+class ToggleList(Message):
+    """Show only the papers of a reading list, or all again (the same list twice)."""
+
+    name: str
+
+
+@dataclass
 class ToggleUntopiced(Message):
     """Show only papers without a topic, or stop doing so."""
 

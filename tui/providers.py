@@ -1,4 +1,4 @@
-"""Command palette sources: every command of the table, and a filter for every topic.
+"""Command palette sources: every command of the table, a filter for every topic and list.
 
 Hits are built from `Content`, never from markup: Textual's own `Matcher.highlight`
 parses its argument as markup, so topic names from the reader's configuration are
@@ -14,7 +14,7 @@ from textual.content import Content
 
 from papershelf.text import one_line
 from tui.commands import COMMANDS, Command, key_label, keys_of
-from tui.messages import ToggleTopic
+from tui.messages import ToggleList, ToggleTopic
 from tui.screens.main import MainScreen
 
 
@@ -107,4 +107,39 @@ class TopicFilters(Provider):
                     self.toggle(slug),
                     text=label,
                     help="Show only papers with this topic, or all again.",
+                )
+
+
+class ListFilters(Provider):
+    """`List: to read` shows that reading list, or all papers again."""
+
+    def names(self) -> list[str]:
+        if not isinstance(self.screen, MainScreen):
+            return []
+        return self.screen.list_names
+
+    def toggle(self, name: str) -> Callable[[], None]:
+        return lambda: self.screen.post_message(ToggleList(name))
+
+    async def discover(self) -> Hits:
+        for name in self.names():
+            yield DiscoveryHit(
+                Content.assemble(("List: ", "$text-muted"), Content(one_line(name))),
+                self.toggle(name),
+                text=f"List: {one_line(name)}",
+                help="Show only the papers of this reading list, or all again.",
+            )
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name in self.names():
+            label = f"List: {one_line(name)}"
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(
+                    score,
+                    highlight(matcher, label),
+                    self.toggle(name),
+                    text=label,
+                    help="Show only the papers of this reading list, or all again.",
                 )

@@ -1,8 +1,8 @@
 """Fixtures for the adversarial suite: the CLI bound to a library, and a library with history.
 
 `stocked` is a library a reader has used: one dump imported, papers read, starred,
-noted, tagged and put on a list. Every hostile case runs against it and then checks
-that nothing of it was lost.
+noted and tagged. Hostile cases run against it and then check that nothing of it was
+lost. `hostile_db` holds every payload of `hostile.PAYLOADS` (see there).
 """
 
 from __future__ import annotations
@@ -45,10 +45,8 @@ def db(tmp_path: Path) -> Path:
 def run_cli(db: Path) -> Cli:
     """`papershelf --db DB ARGS...` in this process; an unexpected exception fails the test."""
 
-    def invoke(*args: str, input: str | None = None) -> Result:
-        return CliRunner().invoke(
-            cli, ["--db", str(db), *args], input=input, catch_exceptions=False
-        )
+    def invoke(*args: str) -> Result:
+        return CliRunner().invoke(cli, ["--db", str(db), *args], catch_exceptions=False)
 
     return invoke
 

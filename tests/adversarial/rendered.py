@@ -35,3 +35,8 @@ def screen_text(app: App[Any]) -> str:
     update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
     console.print(update)
     return console.export_text(styles=False)
+
+
+def notifications(app: App[Any]) -> list[str]:
+    """The text of every notification the app has shown, as Textual holds it."""
+    return [notification.message for notification in app._notifications]

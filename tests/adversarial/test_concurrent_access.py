@@ -47,6 +47,21 @@ def test_simultaneous_imports_into_a_new_library(
     assert integrity(db) == "ok"
 
 
+def test_same_file_imported_twice_at_once_counts_once(
+    stocked: Path, tmp_path: Path, papershelf_script: Path
+) -> None:
+    """Two processes importing the same file together record it once; the second, having
+    waited for the first, says it was already imported."""
+    dump = synthetic_dump(tmp_path / "same.txt", 2_000)
+    children = [start_import(papershelf_script, stocked, dump) for _ in range(2)]
+    assert not any("locked" in finish(child) for child in children)
+    conn = sqlite3.connect(stocked)
+    sources = conn.execute("SELECT count(*) FROM sources WHERE path = ?", (str(dump),)).fetchone()
+    conn.close()
+    assert sources == (1,)
+    assert len(paper_titles(stocked)) == 4 + 2_000
+
+
 def test_second_import_waits_for_the_first(
     stocked: Path, tmp_path: Path, papershelf_script: Path
 ) -> None:

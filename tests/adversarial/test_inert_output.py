@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from factories import write_dump
 from hostile import (
     DUMP_NAME,
     FORBIDDEN,
@@ -16,7 +17,11 @@ from hostile import (
     TOPIC_NAME,
     build_hostile_library,
     forbidden,
+    hostile_papers,
 )
+
+from papershelf.shelf import open_shelf
+from papershelf.text import clean_latex, one_line
 
 
 @pytest.fixture
@@ -109,3 +114,19 @@ def test_import_messages_name_a_hostile_file_inertly(db: Path, tmp_path: Path, r
     assert forbidden(result.output) == [] and forbidden(result.stderr) == []
     assert DUMP_NAME.shown in result.output
     assert FORBIDDEN.search(str(bad))
+
+
+def test_import_stores_payloads_without_control_characters(db: Path, tmp_path: Path) -> None:
+    """Imported titles, abstracts and links hold no control, C1 or bidi character, and
+    markup-looking text is stored as typed."""
+    dump = write_dump(tmp_path, "payloads.txt", papers=hostile_papers())
+    with open_shelf(db, topics_path=tmp_path / "none.toml") as shelf:
+        shelf.import_file(dump)
+    conn = sqlite3.connect(db)
+    rows = conn.execute("SELECT title, abstract FROM papers ORDER BY pk").fetchall()
+    urls = [url for (url,) in conn.execute("SELECT url FROM links")]
+    conn.close()
+    for (title, abstract), payload in zip(rows, PAYLOADS.values(), strict=True):
+        assert forbidden(title + abstract) == [], payload
+        assert title.startswith(one_line(clean_latex(payload.shown)))
+    assert urls and forbidden("".join(urls)) == []

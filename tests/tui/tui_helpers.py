@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.notifications import SeverityLevel
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -58,6 +59,31 @@ async def steady(pilot: Pilot[Any]) -> None:
     for box in pilot.app.screen.query(Input):
         box.cursor_blink = False
     await pilot.pause()
+
+
+KEY_NAMES = {
+    "/": "slash",
+    " ": "space",
+    "*": "asterisk",
+    "?": "question_mark",
+    "\r": "enter",
+    "\x1b": "escape",
+}
+
+
+async def burst(pilot: Pilot[Any], keys: str) -> None:
+    """Hand the app every key at once, as a paste or fast typing over SSH does.
+
+    `pilot.press` waits for the app to go idle after each key, so it never shows what
+    happens to keys that arrive before the app has dealt with the ones before them.
+    """
+    driver = pilot.app._driver
+    assert driver is not None
+    for char in keys:
+        event = events.Key(KEY_NAMES.get(char, char), char)
+        event.set_sender(pilot.app)
+        driver.send_message(event)
+    await settle(pilot)
 
 
 async def highlight(pilot: Pilot[Any], index: int) -> None:

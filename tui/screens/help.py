@@ -48,7 +48,7 @@ class HelpScreen(ModalScreen[None]):
         for command in COMMANDS:
             keys = "  ".join(key_label(key) for key in keys_of(command, self.keymap))
             table.add_row(
-                Text(keys, style="bold"),
+                Text(keys, style="bold") if keys else Text("palette", style="dim"),
                 Text(command.title),
                 Text(command.help),
                 Text(command.action),

@@ -1,9 +1,11 @@
 """The main screen: search box, facets, paper list and detail.
 
 The screen owns the state (the filters, the search text, the results, the highlighted
-paper) and binds it down into the widgets; the widgets post small messages back up.
-Reads for the list run on the app's connection; searches, imports and exports run in
-thread workers on connections of their own, so typing never waits for the database.
+paper, the reading lists) and binds it down into the widgets; the widgets post small
+messages back up. Reads for the list and every change the reader makes run on the
+app's connection, the changes through one `Journal` so `z` can take them back;
+searches, imports, the inbox and exports run in thread workers on connections of their
+own, so typing never waits for the database.
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import ClassVar
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -23,17 +28,28 @@ from textual.widgets import Footer, Header, Input
 from textual.worker import get_current_worker
 
 from papershelf.config import LAYOUTS
+from papershelf.inbox import Inbox
 from papershelf.library import LibraryError
-from papershelf.models import DumpError, Paper
+from papershelf.lists import ListSummary, summaries
+from papershelf.models import Paper
 from papershelf.query import Query
 from papershelf.search import Search
-from papershelf.shelf import Shelf, open_shelf
-from tui.commands import bindings
-from tui.jobs import export_name, export_view, next_unread, search_view
-from tui.messages import LayoutChosen, ShowState, ToggleStarred, ToggleTopic, ToggleUntopiced
-from tui.screens.export_dialog import ExportDialog, ExportRequest
+from papershelf.shelf import Shelf
+from papershelf.undo import Journal
+from tui.commands import BY_ACTION, bindings, key_label, keys_of
+from tui.jobs import next_unread, search_view
+from tui.messages import (
+    LayoutChosen,
+    ShowState,
+    ToggleList,
+    ToggleStarred,
+    ToggleTopic,
+    ToggleUntopiced,
+)
+from tui.screens.file_actions import FileActions
 from tui.screens.help import HelpScreen
-from tui.screens.import_dialog import ImportDialog
+from tui.screens.list_actions import ListActions
+from tui.screens.list_dialog import stored_name
 from tui.screens.paper_actions import PaperActions
 from tui.view import Results, combine
 from tui.widgets.facets import Facets
@@ -45,11 +61,16 @@ from tui.widgets.search_box import SearchBox
 WIDE = 120
 NARROW = 100
 NEXT_STATE = {"all": "unread", "unread": "read", "read": "all"}
+JUMP_AT_ONCE = 2000
+"""Papers `n` looks through before answering; a longer search goes on in a worker."""
 
 
-class MainScreen(PaperActions, Screen[None]):
+class MainScreen(PaperActions, ListActions, FileActions, Screen[None]):
     CSS_PATH = Path(__file__).with_name("main.tcss")
-    BINDINGS = bindings("screen")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *bindings("screen"),
+        Binding("enter,down", "leave_search", show=False, priority=True),
+    ]
     AUTO_FOCUS = "#papers"
     ESCAPE_TO_MINIMIZE = False
 
@@ -58,6 +79,7 @@ class MainScreen(PaperActions, Screen[None]):
     view: reactive[Query] = reactive(Query(), init=False)
     results: reactive[Results | None] = reactive(None)
     paper: reactive[Paper | None] = reactive(None)
+    lists: reactive[tuple[ListSummary, ...]] = reactive(())
     revision: reactive[int] = reactive(0)
     importing: reactive[ImportState | None] = reactive(None)
     detail_layout: reactive[str] = reactive("auto", init=False)
@@ -68,6 +90,7 @@ class MainScreen(PaperActions, Screen[None]):
         searcher: Search,
         *,
         db_path: Path,
+        inbox: Inbox,
         layout: str,
         keymap: dict[str, str],
         settings_path: Path,
@@ -76,9 +99,13 @@ class MainScreen(PaperActions, Screen[None]):
     ) -> None:
         super().__init__()
         self.shelf = shelf
+        self.journal = Journal(shelf.lib)
         self.searcher = searcher
         self.search_lock = threading.Lock()
         self.db_path = db_path
+        self.inbox = inbox
+        self.inbox_busy = False
+        self.held: list[Callable[[], None]] | None = None
         self.keymap = keymap
         self.settings_path = settings_path
         self.today = today
@@ -91,7 +118,7 @@ class MainScreen(PaperActions, Screen[None]):
         yield SearchBox(id="search")
         with Horizontal(id="body"):
             yield Facets(self.shelf.taxonomy.topics, keymap=self.keymap, id="facets").data_bind(
-                MainScreen.results
+                MainScreen.results, MainScreen.lists
             )
             with Container(id="reading"):
                 yield PaperList(self.shelf.lib.rows, id="papers").data_bind(
@@ -103,7 +130,14 @@ class MainScreen(PaperActions, Screen[None]):
 
     def on_mount(self) -> None:
         self.apply_layout()
+        self.load_lists()
         self.run_search(self.view)
+        self.scan_inbox(quiet=True)
+
+    def key_for(self, action: str) -> str:
+        """The first key of a command as the reader has it mapped, for hints."""
+        keys = keys_of(BY_ACTION[action], self.keymap)
+        return key_label(keys[0]) if keys else BY_ACTION[action].title
 
     # State ----------------------------------------------------------------------------
 
@@ -124,9 +158,10 @@ class MainScreen(PaperActions, Screen[None]):
         self.sub_title = results.describe(self.topic_names)
 
     def refresh_results(self) -> None:
-        """The library changed: show fresh rows now and fresh counts when they come."""
+        """The library changed: show fresh rows and lists now, fresh counts when they come."""
         self.revision += 1
         self.load_paper(self.paper_pk)
+        self.load_lists()
         self.run_search(self.view)
 
     def load_paper(self, pk: int | None) -> None:
@@ -134,6 +169,18 @@ class MainScreen(PaperActions, Screen[None]):
             self.paper = self.shelf.lib.paper(pk) if pk is not None else None
         except LibraryError:
             self.paper = None
+
+    def load_lists(self) -> None:
+        """The lists for the sidebar; a filter by a list that is gone (deleted, or its
+        creation undone) is dropped."""
+        try:
+            self.lists = tuple(summaries(self.shelf.lib))
+        except LibraryError as error:
+            self.app.notify(str(error), severity="error", markup=False)
+            return
+        chosen = self.filters.list_name
+        if chosen is not None and stored_name(chosen, self.list_names) is None:
+            self.filters = self.filters.in_list(None)
 
     @property
     def paper_pk(self) -> int | None:
@@ -148,10 +195,6 @@ class MainScreen(PaperActions, Screen[None]):
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
         self.search_text = event.value
-
-    @on(Input.Submitted, "#search")
-    def search_submitted(self) -> None:
-        self.query_one(PaperList).focus()
 
     @on(ShowState)
     def show_state(self, event: ShowState) -> None:
@@ -172,6 +215,11 @@ class MainScreen(PaperActions, Screen[None]):
             self.filters = replace(self.filters, no_topic=False)
         else:
             self.filters = self.filters.untopiced()
+
+    @on(ToggleList)
+    def toggle_list(self, event: ToggleList) -> None:
+        same = stored_name(event.name, [self.filters.list_name or ""]) is not None
+        self.filters = self.filters.in_list(None if same else event.name)
 
     # Layout ---------------------------------------------------------------------------
 
@@ -207,75 +255,61 @@ class MainScreen(PaperActions, Screen[None]):
             self.app.call_from_thread(self.show_results, results)
 
     @work(thread=True, exclusive=True, group="jump", exit_on_error=False)
-    def find_unread(self, pks: Sequence[int], start: int) -> None:
+    def find_unread(self, pks: Sequence[int], start: int, skip: int) -> None:
+        """The rest of a long `n`: the keys pressed meanwhile wait in `held`."""
         worker = get_current_worker()
-        with self.search_lock:
-            index = next_unread(self.searcher.lib.rows, pks, start, lambda: worker.is_cancelled)
-        if index is not None:
-            self.app.call_from_thread(self.jump_to, index)
-        elif not worker.is_cancelled:
-            self.app.notify("No unread paper in this view.", markup=False)
-
-    def jump_to(self, index: int) -> None:
-        self.query_one(PaperList).move_to(index)
-
-    @work(thread=True, group="import", exit_on_error=False)
-    def run_import(self, path: Path) -> None:
-        """Import on a connection of its own, reporting progress as papers are read."""
-
-        estimate: int | None = None
-
-        def progress(papers: int) -> None:
-            state = ImportState(path, papers, estimate)
-            self.app.call_from_thread(setattr, self, "importing", state)
-
+        index = None
         try:
-            estimate = max(path.stat().st_size // 1500, 1)
-            progress(0)
-            with open_shelf(self.db_path) as shelf:
-                summary = shelf.import_file(path, on_progress=progress)
-        except (DumpError, LibraryError, OSError, ValueError) as error:
-            self.app.notify(f"Rejected {error}", severity="error", markup=False, timeout=10)
-        else:
-            self.app.notify(summary.line, title="Imported", markup=False)
+            with self.search_lock:
+                index = next_unread(
+                    self.searcher.lib.rows,
+                    pks,
+                    start,
+                    skip=skip,
+                    cancelled=lambda: worker.is_cancelled,
+                )
         finally:
-            self.app.call_from_thread(self.import_finished)
+            self.app.call_from_thread(self.jump_landed, index, pks)
 
-    def import_finished(self) -> None:
-        self.importing = None
-        self.refresh_results()
-
-    @work(thread=True, group="export", exit_on_error=False)
-    def run_export(self, request: ExportRequest, results: Results) -> None:
-        target = request.path.resolve()
-        try:
-            n = export_view(
-                self.db_path,
-                results,
-                target,
-                topic_names=self.topic_names,
-                today=self.today(),
-                group_by_topic=request.group_by_topic,
-            )
-        except (OSError, LibraryError) as error:
-            self.app.notify(f"Export failed: {error}", severity="error", markup=False)
-            return
-        self.app.notify(f"Exported {n} paper{'s' * (n != 1)} to {target}", markup=False)
+    def jump_landed(self, index: int | None, pks: Sequence[int]) -> None:
+        """Move to the paper `n` found (wherever it is now, if the list changed meanwhile),
+        then run the keys that waited for it, in order."""
+        papers = self.query_one(PaperList)
+        if index is None:
+            self.app.notify("No unread paper in this view.", markup=False)
+        elif papers.pks is pks:
+            papers.move_to(index)
+        else:
+            papers.move_to_pk(pks[index])
+        held, self.held = self.held or [], None
+        for action in held:
+            action()
 
     # Actions (keys and titles come from the command table) ----------------------------
 
     def action_focus_search(self) -> None:
+        """A priority key: the focus moves before the keys typed after `/` are read, so
+        they land in the search box, however fast they come."""
+        search = self.query_one(SearchBox)
+        if search.has_focus:
+            raise SkipAction()
         self.minimize()
-        self.query_one(SearchBox).focus()
+        self.set_focus(search)
+
+    def action_leave_search(self) -> None:
+        """Enter or Down in the search box: into the list, before the next key is read."""
+        if not self.query_one(SearchBox).has_focus:
+            raise SkipAction()
+        self.set_focus(self.query_one(PaperList))
 
     def action_back(self) -> None:
         """Esc: one level at a time, from the detail out to the filters."""
         papers = self.query_one(PaperList)
         if self.maximized is not None:
             self.minimize()
-            self.call_after_refresh(papers.focus)
-        elif not papers.has_focus:
-            papers.focus()
+            self.set_focus(papers)
+        elif self.focused is not papers:
+            self.set_focus(papers)
         elif self.search_text:
             self.query_one(SearchBox).value = ""
         elif self.filters.is_filtered:
@@ -286,12 +320,27 @@ class MainScreen(PaperActions, Screen[None]):
         detail = self.query_one(PaperDetail)
         if self.has_class("-hidden") or self.has_class("-narrow"):
             self.maximize(detail)
-        detail.focus()
+        self.set_focus(detail)
 
     def action_next_unread(self) -> None:
+        """Looks through the next few thousand papers at once (a few small queries), so
+        the cursor has moved before the next key is read; only a longer search goes on
+        in a worker, and keys for the highlighted paper wait for it."""
+        if self.held is not None:
+            self.held.append(self.action_next_unread)
+            return
         papers = self.query_one(PaperList)
-        if papers.pks:
-            self.find_unread(papers.pks, papers.cursor)
+        pks, start = papers.pks, papers.cursor
+        if not pks:
+            return
+        index = next_unread(self.shelf.lib.rows, pks, start, limit=JUMP_AT_ONCE)
+        if index is not None:
+            papers.move_to(index)
+        elif len(pks) > JUMP_AT_ONCE:
+            self.held = []
+            self.find_unread(pks, start, JUMP_AT_ONCE)
+        else:
+            self.app.notify("No unread paper in this view.", markup=False)
 
     def action_show_all(self) -> None:
         self.filters = self.filters.with_state("all").only_starred(False)
@@ -307,27 +356,6 @@ class MainScreen(PaperActions, Screen[None]):
 
     def action_clear_filters(self) -> None:
         self.filters = Query()
-
-    def action_export(self) -> None:
-        results = self.results
-        if results is None:
-            return
-        description = results.query.describe(self.topic_names)
-        dialog = ExportDialog(export_name(description, self.today()), len(results.pks), description)
-
-        def write(request: ExportRequest | None) -> None:
-            if request is not None:
-                self.run_export(request, results)
-
-        self.app.push_screen(dialog, write)
-
-    def action_import_file(self) -> None:
-        if self.writable():
-            self.app.push_screen(ImportDialog(), self.import_chosen)
-
-    def import_chosen(self, path: Path | None) -> None:
-        if path is not None:
-            self.run_import(path)
 
     def action_cycle_layout(self) -> None:
         layout = LAYOUTS[(LAYOUTS.index(self.detail_layout) + 1) % len(LAYOUTS)]

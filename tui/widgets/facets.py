@@ -1,4 +1,7 @@
-"""The sidebar: reading states and topics with counts for the current view.
+"""The sidebar: reading states, reading lists and topics with counts.
+
+States and topics count the papers of the current view; a list shows how many of its
+papers are left to read and how many it holds (`3/12`), whatever the view.
 
 A short list (a few dozen options), so a stock OptionList is the right tool here.
 Every prompt is built as `Content` from parts, so a topic name from the reader's own
@@ -16,9 +19,10 @@ from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from papershelf.lists import ListSummary
 from papershelf.text import one_line
 from tui.commands import BY_ACTION, key_label, keys_of
-from tui.messages import ShowState, ToggleStarred, ToggleTopic, ToggleUntopiced
+from tui.messages import ShowState, ToggleList, ToggleStarred, ToggleTopic, ToggleUntopiced
 from tui.view import Results
 
 HINTS_FROM = 22
@@ -38,12 +42,13 @@ class TopicLike(Protocol):
 
 
 class Facets(OptionList):
-    """Reads `results` from the screen; posts ShowState, ToggleStarred, ToggleTopic and
-    ToggleUntopiced when the reader picks an entry."""
+    """Reads `results` and `lists` from the screen; posts ShowState, ToggleStarred,
+    ToggleList, ToggleTopic and ToggleUntopiced when the reader picks an entry."""
 
     DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text(encoding="utf-8")
 
     results: reactive[Results | None] = reactive(None)
+    lists: reactive[tuple[ListSummary, ...]] = reactive(())
 
     def __init__(
         self,
@@ -58,6 +63,9 @@ class Facets(OptionList):
         self._ids: list[str | None] = []
 
     def watch_results(self) -> None:
+        self.rebuild()
+
+    def watch_lists(self) -> None:
         self.rebuild()
 
     def on_resize(self) -> None:
@@ -106,6 +114,8 @@ class Facets(OptionList):
                     id=f"state:{state}",
                 )
             )
+        options.append(None)
+        options.extend(self.list_options(query.list_name, width))
         for group, heading in GROUPS:
             options.append(None)
             options.append(Option(Content.styled(heading, "bold"), disabled=True))
@@ -129,11 +139,46 @@ class Facets(OptionList):
         )
         return options
 
+    def list_options(self, chosen: str | None, width: int) -> list[Option | None]:
+        """`Lists  unread/all`, then one entry per list, or a hint when there is none."""
+        legend = "unread/all"
+        pad = " " * max(width - len("Lists") - len(legend), 1)
+        heading = Content.assemble(("Lists", "bold"), pad, (legend, "$text-muted"))
+        options: list[Option | None] = [Option(heading, disabled=True)]
+        wanted = (chosen or "").casefold()
+        for summary in self.lists:
+            name = one_line(summary.name)
+            count = f"{summary.unread}/{summary.papers}"
+            options.append(
+                Option(
+                    self.line(
+                        name, count, width, name.casefold() == wanted, muted=not summary.papers
+                    ),
+                    id=f"list:{summary.name}",
+                )
+            )
+        if not self.lists:
+            key = key_label((keys_of(BY_ACTION["edit_lists"], self.keymap) or ["palette"])[0])
+            options.append(
+                Option(Content.styled(f"  none yet · {key} adds", "$text-muted"), disabled=True)
+            )
+        return options
+
     @staticmethod
-    def line(label: str, count: int, width: int, active: bool, key: str | None = None) -> Content:
+    def line(
+        label: str,
+        count: int | str,
+        width: int,
+        active: bool,
+        key: str | None = None,
+        *,
+        muted: bool | None = None,
+    ) -> Content:
         """`✓ Unread [u]      30`: mark, label, key hint (when there is room), count."""
         hint = f" [{key}]" if key and width >= HINTS_FROM else ""
         number = str(count)
+        if muted is None:
+            muted = count == 0
         room = width - 2 - len(hint) - len(number) - 1
         if len(label) > room:
             label = label[: max(room - 1, 1)].rstrip() + "…"
@@ -143,7 +188,7 @@ class Facets(OptionList):
             (label, "bold" if active else ""),
             (hint, "$text-muted"),
             pad,
-            (number, "$text-muted" if count == 0 else ""),
+            (number, "$text-muted" if muted else ""),
         )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -156,5 +201,7 @@ class Facets(OptionList):
             self.post_message(ShowState(value))  # type: ignore[arg-type]
         elif kind == "topic":
             self.post_message(ToggleTopic(value))
+        elif kind == "list":
+            self.post_message(ToggleList(value))
         elif chosen == "no-topic":
             self.post_message(ToggleUntopiced())

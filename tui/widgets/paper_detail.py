@@ -1,4 +1,5 @@
-"""The highlighted paper in full: title, state, abstract, numbered links, topics, sources.
+"""The highlighted paper in full: title, state, the reader's note, abstract, numbered
+links, topics, lists, sources.
 
 Everything shown comes from a dump, so it is assembled as `rich.text.Text` from
 sanitized strings: a title full of markup or escape sequences is shown as typed.
@@ -86,6 +87,9 @@ class PaperDetail(ScrollView, can_focus=True):
             facts.append(one_line(paper.date_label))
         facts.append(one_line(paper.arxiv_id or paper.id))
         text.append(" · ".join(facts), style="dim")
+        if paper.note:
+            text.append("\n\nNote: ", style="bold")
+            text.append(sanitize(paper.note), style="italic")
         text.append("\n\n")
         text.append(sanitize(paper.abstract) or "(no abstract)")
         text.append("\n")
@@ -104,6 +108,9 @@ class PaperDetail(ScrollView, can_focus=True):
         names = [one_line(self.topic_names.get(slug, slug)) for slug in paper.topics]
         text.append("\nTopics: ", style="bold")
         text.append(", ".join(names) or "none")
+        if paper.lists:
+            text.append("\nLists: ", style="bold")
+            text.append(", ".join(one_line(name) for name in paper.lists))
         if paper.sources:
             text.append("\nSources: ", style="bold")
             text.append(", ".join(one_line(Path(s).name) for s in paper.sources))

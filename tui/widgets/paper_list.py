@@ -161,6 +161,10 @@ class PaperList(ScrollView, can_focus=True):
         """Put the cursor on a row (the screen's next-unread uses this)."""
         self.cursor = index
 
+    def move_to_pk(self, pk: int) -> None:
+        """Put the cursor on a paper, if the list holds it."""
+        self.cursor = self._position_of(pk, fallback=self.cursor)
+
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None:

@@ -1,0 +1,129 @@
+"""Hostile "papershelf exports" given to `papershelf import`: restored inertly or refused.
+
+A JSON backup or Markdown list from someone else is as untrusted as a dump: it may only
+set the state of papers already in the library, and never crash or carry escapes in.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hostile import digest, forbidden, integrity, paper_titles
+
+HEAD = {"format": "papershelf-library", "version": 1}
+Body = Callable[[list[str]], str]
+
+
+def export(body: dict[str, object]) -> Body:
+    return lambda ids: json.dumps({**HEAD, **body}).replace("ID0", ids[0])
+
+
+REFUSED: dict[str, tuple[str, Body]] = {
+    "no-papers": ("no list of papers", export({})),
+    "papers-not-a-list": ("no list of papers", export({"papers": 5})),
+    "lists-not-a-list": ("no list of papers", export({"papers": [], "lists": {"a": 1}})),
+    "newer-version": ("newer papershelf", lambda ids: json.dumps({**HEAD, "version": 99})),
+    "version-as-text": ("newer papershelf", lambda ids: json.dumps({**HEAD, "version": "1"})),
+    "truncated-json": ("invalid JSON", lambda ids: json.dumps({**HEAD, "papers": []})[:-3]),
+    "nested-too-deeply": (
+        "nested too deeply",
+        lambda ids: json.dumps(HEAD)[:-1] + ', "papers": ' + "[" * 100_000 + "]" * 100_000 + "}",
+    ),
+    "not-utf8": ("not valid UTF-8", lambda ids: json.dumps(HEAD)[:-1] + ', "x": "\udcff"}'),
+}
+RESTORED: dict[str, Body] = {
+    "junk-entries": export({"papers": [1, "x", None, {"id": 5}, {"id": None}, {}, []]}),
+    "wrong-types": export(
+        {
+            "papers": [
+                {
+                    "id": "ID0",
+                    "read_at": 12,
+                    "starred": "yes",
+                    "note": ["a"],
+                    "manual_topics": "peft",
+                }
+            ]
+        }
+    ),
+    "hostile-strings": export(
+        {
+            "papers": [
+                {
+                    "id": "ID0",
+                    "note": "\x1b]52;c;SGk=\x07 [/] [@click=app.quit] \u202eevil \x9b31m",
+                    "manual_topics": ["no-such-topic", "\x1b[2J"],
+                    "removed_topics": 3,
+                }
+            ],
+            "lists": [
+                {"name": "\x1b[2J[bold]list\u202e", "papers": [{"id": "ID0"}, {"id": "zzz"}, 5]}
+            ],
+        }
+    ),
+    "huge-numbers": export({"papers": [{"id": "ID0", "starred": 10**100, "read_at": "9" * 5000}]}),
+    "unknown-papers-only": export(
+        {"papers": [{"id": "2401.99999", "title": "A Paper Nobody Has"}]}
+    ),
+    "markdown-hostile": lambda ids: (
+        "# Reading list: \x1b]52;c;SGk=\x07[/]\n\n"
+        "- [x] **Sparse Lanterns: Quantizing Attention Heads to Two Bits** ★\n"
+        "- [x] **\\[unknown\\] \x1b[2Jtitle**\n"
+        "- [ ] **"
+    ),
+    "markdown-empty-list": lambda ids: "# Reading list: nothing\n\n",
+}
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8", "surrogateescape"))
+    return path
+
+
+def ids(db: Path) -> list[str]:
+    conn = sqlite3.connect(db)
+    try:
+        return [pid for (pid,) in conn.execute("SELECT id FROM papers ORDER BY pk")]
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("case", REFUSED)
+def test_hostile_export_is_refused_in_one_line(
+    case: str, stocked: Path, tmp_path: Path, run_cli
+) -> None:  # type: ignore[no-untyped-def]
+    """A malformed or hostile export is refused in one line naming it; nothing changes."""
+    problem, body = REFUSED[case]
+    path = write(tmp_path, f"{case}.json", body(ids(stocked)))
+    before = digest(stocked)
+    result = run_cli("import", str(path))
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"papershelf: rejected {path}") and problem in line, line
+    assert digest(stocked) == before
+
+
+@pytest.mark.parametrize("case", RESTORED)
+def test_hostile_export_restores_only_inert_state(
+    case: str, stocked: Path, tmp_path: Path, run_cli
+) -> None:  # type: ignore[no-untyped-def]
+    """An odd but readable export restores what it can: no paper is added, no control
+    character is stored, every message is one line, the library stays consistent."""
+    suffix = ".md" if case.startswith("markdown") else ".json"
+    path = write(tmp_path, f"{case}{suffix}", RESTORED[case](ids(stocked)))
+    titles = paper_titles(stocked)
+    result = run_cli("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert forbidden(result.output + result.stderr) == []
+    assert paper_titles(stocked) == titles
+    conn = sqlite3.connect(stocked)
+    notes = "".join(note for (note,) in conn.execute("SELECT note FROM state"))
+    names = "".join(name for (name,) in conn.execute("SELECT name FROM lists"))
+    conn.close()
+    assert forbidden(notes + names) == []
+    assert integrity(stocked) == "ok"
