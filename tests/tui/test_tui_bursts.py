@@ -51,7 +51,7 @@ async def test_keys_after_escape_in_the_search_box_go_to_the_list(make_app, libr
     """Esc and `s` in one burst, in the search box, star the highlighted paper and type
     no `s`."""
     with Library(library) as lib:
-        first = list(Search(lib).run(Query.parse("adapter")))[0]
+        first = Search(lib).run(Query.parse("adapter"))[0]
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)

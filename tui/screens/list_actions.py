@@ -171,9 +171,8 @@ class ListActions:
             return
 
         def rename(old: str, new: str) -> None:
-            if self.apply(RenameList(old, new), lambda e: f"{capital(e.description)}.") is None:
-                return
-            if stored_name(old, [self.filters.list_name or ""]) is not None:
+            shown = stored_name(old, [self.filtered_list()]) is not None
+            if self.apply(RenameList(old, new), lambda e: f"{capital(e.description)}.") and shown:
                 self.filters = self.filters.in_list(new)
 
         def new_name(old: str) -> None:
