@@ -52,6 +52,17 @@ async def topic(pilot: Pilot[None]) -> None:
     await pilot.press("enter")
 
 
+async def lists(pilot: Pilot[None]) -> None:
+    for moves, name in ((0, "to read"), (2, "to read"), (1, "cite later"), (3, "to read")):
+        await pilot.press(*["j"] * moves, "b", *name, "enter")
+        await settle(pilot)
+    await pilot.press("ctrl+p", *"list: to read")
+    await pilot.pause(0.5)
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.press("j", "space", "k", "w", *"Compare with the ablation in table 3.", "ctrl+s")
+
+
 async def help_screen(pilot: Pilot[None]) -> None:
     await pilot.press("question_mark")
 
@@ -64,6 +75,7 @@ SCENES: dict[str, Scene] = {
     "main": main_view,
     "search": search,
     "topic": topic,
+    "lists": lists,
     "help": help_screen,
     "export": export,
 }

@@ -42,7 +42,7 @@ def test_a_search_typed_in_one_burst_lands_in_the_search_box(
     header = f'"{QUERY}" — {len(hits)} papers'
     screen = terminal.wait_for(lambda screen: header in screen, f"the header {header!r}")
     assert "Paper topics" not in screen
-    assert re.search(rf"▎?\s*{QUERY}\s", screen), screen
+    assert re.search(rf"^▊\s+{QUERY}\s+▎$", screen, re.MULTILINE), screen
     terminal.press("Enter", "Space")
     terminal.wait_for(
         lambda screen: any(hits[0] in row and "unread" not in row for row in screen.splitlines()),

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from tui_helpers import steady
 
-from tui.messages import ToggleTopic
+from papershelf.library import Library
+from papershelf.lists import AddToList
+from papershelf.query import Query
+from papershelf.search import Search
+from papershelf.undo import apply
+from tui.messages import ToggleList, ToggleTopic
 
 SIZE = (120, 36)
 
@@ -69,6 +74,22 @@ def test_export_dialog(snap_compare, make_app):
     async def before(pilot):
         await steady(pilot)
         await pilot.press("u", "e")
+        await steady(pilot)
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=before)
+
+
+def test_reading_list_view(snap_compare, make_app, library):
+    """The view of one reading list, the lists in the sidebar with unread/all counts."""
+    with Library(library) as lib:
+        pks = Search(lib).run(Query())
+        apply(lib, AddToList("to read", (pks[4], pks[9], pks[2])))
+        apply(lib, AddToList("cite later", (pks[0],)))
+        lib.set_read([pks[9]])
+
+    async def before(pilot):
+        await steady(pilot)
+        pilot.app.screen.post_message(ToggleList("to read"))
         await steady(pilot)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=before)
