@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -289,10 +290,15 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 @cli.command()
 @click.pass_context
 def demo(ctx: click.Context) -> None:
-    """Open the app on a fresh temporary copy of the bundled sample library."""
+    """Open the app on a fresh temporary copy of the bundled sample library.
+
+    The demo gets a home of its own, so it neither reads the reader's inbox and
+    settings nor leaves anything behind.
+    """
     from papershelf.sample import sample_files
 
     workdir = Path(tempfile.mkdtemp(prefix="papershelf-demo-"))
+    os.environ["PAPERSHELF_HOME"] = str(workdir)
     try:
         db = workdir / "demo.db"
         with open_shelf(db) as shelf:

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Static
 
 from papershelf.text import one_line
+from tui.widgets.plain_input import PlainInput
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +48,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             summary = Text(f"{self.count} paper{'s' * (self.count != 1)}: ")
             summary.append(one_line(self.description), style="bold")
             yield Static(summary)
-            yield Input(value=self.default, id="export-path")
+            yield PlainInput(value=self.default, id="export-path")
             yield Checkbox("Group by topic", id="export-group")
             yield Static(id="export-problem", classes="problem")
 

@@ -16,6 +16,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
 from papershelf.text import one_line
+from tui.widgets.plain_input import PlainInput
 
 
 class PathSuggester(Suggester):
@@ -50,7 +51,7 @@ class ImportDialog(ModalScreen[Path | None]):
         with Vertical(classes="dialog") as box:
             box.border_title = "Import a dump file"
             box.border_subtitle = "Enter imports · → completes · Esc cancels"
-            yield Input(
+            yield PlainInput(
                 placeholder="path to a saved Daily Papers page (.txt)",
                 suggester=PathSuggester(),
                 id="import-path",

@@ -16,6 +16,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
 
 from papershelf.text import one_line
+from tui.widgets.plain_input import PlainInput
 
 Wanted = Literal["any", "existing", "new"]
 
@@ -56,7 +57,7 @@ class ListDialog(ModalScreen[str | None]):
             box.border_subtitle = "Enter · → completes · Esc cancels"
             for line in self.lines:
                 yield Static(line)
-            yield Input(
+            yield PlainInput(
                 value=self.value,
                 placeholder="list name",
                 suggester=SuggestFromList(self.names, case_sensitive=False),

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from papershelf.text import one_line
+from tui.widgets.plain_input import PlainTextArea
 
 
 class NoteEditor(ModalScreen[str | None]):
@@ -37,7 +38,7 @@ class NoteEditor(ModalScreen[str | None]):
             box.border_title = "Note"
             box.border_subtitle = "Ctrl+S saves · Esc cancels"
             yield Static(Text(one_line(self.paper_title), style="bold"))
-            yield TextArea(self.note, soft_wrap=True, id="note-text")
+            yield PlainTextArea(self.note, soft_wrap=True, id="note-text")
 
     def on_mount(self) -> None:
         editor = self.query_one(TextArea)

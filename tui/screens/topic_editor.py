@@ -17,6 +17,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
 
 from papershelf.text import one_line
+from tui.widgets.plain_input import PlainInput
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,7 @@ class TopicEditor(ModalScreen[TopicChange | None]):
             now.append(", ".join(self.topic_name(slug) for slug in self.current) or "none")
             yield Static(now)
             names = [self.topic_name(slug) for slug in self.topic_names]
-            yield Input(
+            yield PlainInput(
                 placeholder="topic name or slug",
                 suggester=SuggestFromList([*names, *self.topic_names], case_sensitive=False),
                 id="topic-input",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input
+from tui.widgets.plain_input import PlainInput
 
 PLACEHOLDER = "Search titles and abstracts · topic:peft is:unread is:starred has:code"
 
 
-class SearchBox(Input):
+class SearchBox(PlainInput):
     """Enter and Down hand over to the list: the main screen binds them, as priority keys,
     so the keys typed after them in one burst land in the list too."""
 
