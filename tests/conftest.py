@@ -7,6 +7,8 @@ them: a silently skipped end-to-end test would otherwise pass CI without running
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import os
 import shutil
 import subprocess
@@ -17,6 +19,19 @@ from pathlib import Path
 import pytest
 
 STARTUP_SECONDS = 10.0
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run `async def` tests (the reading app's, under Pilot) in a fresh event loop.
+
+    This is all an async plugin would do here, without the extra dependency.
+    """
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    names = pyfuncitem._fixtureinfo.argnames
+    asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
+    return True
 
 
 def require_tool(name: str) -> str:

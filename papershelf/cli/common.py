@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import json
 import os
 import sqlite3
 import sys
@@ -94,6 +95,17 @@ def paper_json(paper: Paper) -> dict[str, object]:
         "arxiv_id": paper.arxiv_id,
         "lists": list(paper.lists),
     }
+
+
+def echo_papers(papers: list[Paper], as_json: bool) -> None:
+    """Papers as a JSON list, or one line each: read box, star, id and title."""
+    if as_json:
+        click.echo(json.dumps([paper_json(p) for p in papers], ensure_ascii=False, indent=2))
+        return
+    for paper in papers:
+        mark = "x" if paper.read else " "
+        star = "*" if paper.starred else " "
+        click.echo(f"[{mark}]{star} {paper.id}  {one_line(paper.title)}")
 
 
 def expand_paths(patterns: tuple[str, ...]) -> list[Path]:

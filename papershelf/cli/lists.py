@@ -11,7 +11,7 @@ import json
 import click
 
 from papershelf.cli import cli
-from papershelf.cli.common import paper_json, shelf_from
+from papershelf.cli.common import echo_papers, shelf_from
 from papershelf.lists import (
     AddToList,
     CreateList,
@@ -97,13 +97,7 @@ def show(ctx: click.Context, name: str, as_json: bool) -> None:
     """The papers in a list, in the order they were added."""
     with shelf_from(ctx) as shelf:
         papers = shelf.lib.papers(members(shelf.lib, name))
-    if as_json:
-        click.echo(json.dumps([paper_json(p) for p in papers], ensure_ascii=False, indent=2))
-        return
-    for paper in papers:
-        mark = "x" if paper.read else " "
-        star = "*" if paper.starred else " "
-        click.echo(f"[{mark}]{star} {paper.id}  {one_line(paper.title)}")
+    echo_papers(papers, as_json)
 
 
 @list_group.command()

@@ -20,6 +20,7 @@ from papershelf.cli.common import (
     EXIT_BUSY,
     EXIT_REJECTED,
     build_query,
+    echo_papers,
     expand_paths,
     fail,
     filter_options,
@@ -155,13 +156,7 @@ def search(
     with shelf_from(ctx) as shelf:
         pks = shelf.search.run(query, limit=limit)
         papers = shelf.lib.papers(pks)
-    if as_json:
-        click.echo(json.dumps([paper_json(p) for p in papers], ensure_ascii=False, indent=2))
-        return
-    for paper in papers:
-        mark = "x" if paper.read else " "
-        star = "*" if paper.starred else " "
-        click.echo(f"[{mark}]{star} {paper.id}  {one_line(paper.title)}")
+    echo_papers(papers, as_json)
 
 
 @cli.command()

@@ -7,8 +7,6 @@ lost. `hostile_db` holds every payload of `hostile.PAYLOADS` (see there).
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import os
 import shutil
 import subprocess
@@ -24,16 +22,6 @@ from papershelf.cli import cli
 from papershelf.shelf import open_shelf
 
 Cli = Callable[..., Result]
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
-    """Run `async def` tests (the reading app's) in a fresh event loop, with no plugin."""
-    if not inspect.iscoroutinefunction(pyfuncitem.obj):
-        return None
-    names = pyfuncitem._fixtureinfo.argnames
-    asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
-    return True
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ clipboard is never touched).
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -21,16 +19,6 @@ from tui_helpers import RecordingApp
 
 from papershelf.sample import sample_files
 from papershelf.shelf import open_shelf
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
-    """Run `async def` tests in a fresh event loop, so no async plugin is needed."""
-    if not inspect.iscoroutinefunction(pyfuncitem.obj):
-        return None
-    names = pyfuncitem._fixtureinfo.argnames
-    asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
-    return True
 
 
 @pytest.fixture(scope="session")
