@@ -56,10 +56,11 @@ class Chain:
 
     A chain fitted to a thousand titles follows a rare word with the only word that ever
     followed it, so it would copy whole phrases of real titles into thousands of synthetic
-    ones and make every real paper look ordinary. So one step in SMOOTHING jumps to a word
-    drawn by overall frequency, and a word seen at most RARE times in the real dumps is
-    written as an invented word (RENAME of the time): distinctive words stay distinctive
-    and the vocabulary grows with the library, as a real one does.
+    ones and make every real paper look ordinary. So the word after a rare one (seen at
+    most RARE times in the real dumps), and one word in SMOOTHING anyway, is drawn by
+    overall frequency instead; and a rare word is written as an invented word RENAME of
+    the time, so the vocabulary grows with the library, as a real one does. Phrases of
+    common words ("large language models") still recur, as they do in real libraries.
     """
 
     SMOOTHING = 0.3
@@ -84,7 +85,7 @@ class Chain:
         words: list[str] = []
         word = START
         while len(words) < limit:
-            if word != START and rng.random() < self.SMOOTHING:
+            if word in self.rare or (word != START and rng.random() < self.SMOOTHING):
                 word = self.words[bisect.bisect(self.weights, rng.random() * self.weights[-1])]
             else:
                 choices, weights = self.table[word]

@@ -10,13 +10,15 @@ Built to answer every keystroke within a few tens of milliseconds at a million p
   for the commonest title words starting with its stem, plus the title words closest to
   it when no title word starts with it (`papershelf.terms`), so typos, word order and
   partial words still find the paper. Papers whose title holds every word come first,
-  papers whose abstract does come next; only if neither finds anything does a paper
-  need just some of the words. Stop words and lone letters (a word just begun) are
-  dropped when other words remain.
-- Each tier takes at most `CANDIDATES` papers, the newest first, and reads its index for
-  at most `budget` seconds (a common word typed so far can match most of a million
-  papers). So the cost of a keystroke is bounded whatever the library size, while a
-  specific query, which matches few papers, gets all of them.
+  then (for three words or more) titles that miss one word, then papers whose abstract
+  holds every word; only if none finds anything does a paper need just some of the
+  words. Stop words and lone letters (a word just begun) are dropped when other words
+  remain.
+- Each tier takes at most `CANDIDATES` papers, the newest first, and the tiers share a
+  time budget for reading the indexes (a common word typed so far can match most of a
+  million papers). Later tiers run only while the earlier ones found few papers. So the
+  cost of a keystroke is bounded whatever the library size, while a specific query,
+  which matches few papers, gets all of them.
 - The head of each tier is re-ranked in Python: more query words in the title first,
   then `papershelf.ranking.score` (rare words, whole words and words side by side as in
   the query count most), then newest first.
@@ -40,11 +42,11 @@ from papershelf.terms import Vocabulary, stem, words
 
 CANDIDATES = 2000
 """Papers a tier of a text search takes at most (the newest, when more match)."""
-RERANK = (200, 100)
-"""Papers at the head of the title and the abstract tier reordered by `ranking.score`."""
+RERANK = 200
+"""Papers at the head of the first tier reordered by `ranking.score` (half that of others)."""
 TITLE_CACHE = 20_000
 BUDGET_S = 0.03
-"""How long one index may be read for one keystroke; what it found by then is used."""
+"""How long the indexes may be read for one text; what was found by then is used."""
 STOPWORDS = frozenset(
     {"a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it"}
     | {"its", "of", "on", "or", "our", "the", "to", "via", "we", "with"}
@@ -71,6 +73,20 @@ class Matches:
 def lone_letter(word: str) -> bool:
     """A single letter: the start of a word still being typed, which narrows nothing yet."""
     return len(word) == 1 and word.isalpha()
+
+
+TITLES, ABSTRACTS = "papers_fts_titles", "papers_fts_abstracts"
+
+
+def distinct(tiers: list[list[int]], limit: int) -> list[list[int]]:
+    """Each paper in its first tier only, and `limit` papers in all."""
+    seen: set[int] = set()
+    kept: list[list[int]] = []
+    for tier in tiers:
+        fresh = [pk for pk in tier if pk not in seen][: limit - len(seen)]
+        seen.update(fresh)
+        kept.append(fresh)
+    return kept
 
 
 def json_ints(values: Sequence[int]) -> str:
@@ -204,38 +220,42 @@ class Search:
         """The index words one query word stands for: expansions, then corrections."""
         return self.vocabulary.expansions(word) + self.vocabulary.corrections(word)
 
-    def expression(self, query_words: list[str], *, every: bool) -> str:
-        groups = [
-            "(" + " OR ".join(f'"{term}"' for term in self.variants(w)) + ")" for w in query_words
-        ]
-        return (" AND " if every else " OR ").join(groups)
+    def group(self, word: str) -> str:
+        """The FTS expression for one query word: any of the index words it stands for."""
+        return "(" + " OR ".join(f'"{term}"' for term in self.variants(word)) + ")"
 
     def _search(self, kept: list[str]) -> Matches:
-        tiers: list[list[int]] = []
-        for every in (True, False):
-            expression = self.expression(kept, every=every)
-            titles = self._newest("papers_fts_titles", expression, CANDIDATES)
-            abstracts: list[int] = []
-            if len(titles) < CANDIDATES:
-                taken = set(titles)
-                found = self._newest("papers_fts_abstracts", expression, CANDIDATES)
-                abstracts = [pk for pk in found if pk not in taken][: CANDIDATES - len(titles)]
-            tiers = [titles, abstracts]
-            if titles or abstracts or len(kept) == 1:
-                break
-        ranked = self.rank(kept, tiers)
+        """Tiers, each newest first: every word in the title; then, while fewer than
+        `RERANK` papers are found, all words but one in the title (three words or more) and
+        every word in the abstract; failing all, any word. All share one time budget."""
+        deadline = time.perf_counter() + self.budget
+        groups = [self.group(w) for w in kept]
+        every = " AND ".join(groups)
+        tiers = [self._newest(TITLES, every, deadline)]
+        if len(groups) >= 3 and len(tiers[0]) < RERANK:
+            most = " OR ".join(
+                "(" + " AND ".join(g for j, g in enumerate(groups) if j != i) + ")"
+                for i in range(len(groups))
+            )
+            tiers.append(self._newest(TITLES, most, deadline))
+        if sum(map(len, tiers)) < RERANK:
+            tiers.append(self._newest(ABSTRACTS, every, deadline))
+        if not any(tiers) and len(groups) > 1:
+            anything = " OR ".join(groups)
+            tiers = [self._newest(TITLES, anything, deadline)]
+            tiers.append(self._newest(ABSTRACTS, anything, deadline))
+        ranked = self.rank(kept, distinct(tiers, CANDIDATES))
         return Matches(ranked, bitmaps.from_pks(ranked))
 
-    def _newest(self, table: str, expression: str, limit: int) -> list[int]:
-        """Up to `limit` matches, newest first, as many as `budget` seconds allow."""
+    def _newest(self, table: str, expression: str, deadline: float) -> list[int]:
+        """Up to `CANDIDATES` matches, newest first, as many as can be read by `deadline`."""
         conn = self.lib.conn
-        deadline = time.perf_counter() + self.budget
         conn.set_progress_handler(lambda: time.perf_counter() > deadline, 2000)
         found: list[int] = []
         try:
             cursor = conn.execute(
                 f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?",
-                (expression, limit),
+                (expression, CANDIDATES),
             )
             while rows := cursor.fetchmany(64):
                 found.extend(pk for (pk,) in rows)
@@ -251,7 +271,9 @@ class Search:
     def rank(self, query_words: list[str], tiers: list[list[int]]) -> list[int]:
         """Title tier first. The head of each tier (`RERANK`) is reordered by how many query
         words their title holds, then by `ranking.score`; the rest stay newest first."""
-        heads = [tier[:size] for tier, size in zip(tiers, RERANK, strict=True)]
+        heads = [
+            tier[: RERANK if number == 0 else RERANK // 2] for number, tier in enumerate(tiers)
+        ]
         titles = self.title_words([pk for head in heads for pk in head])
         papers = self._current().papers.bit_count()
         wanted = [

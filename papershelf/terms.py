@@ -21,6 +21,8 @@ MIN_LENGTH = 4
 """Shorter words are not corrected: too many real words lie one edit away."""
 MAX_EXPANSIONS = 16
 """A word matches at most this many title words that start with its stem (the commonest)."""
+SHORT_EXPANSIONS = 6
+"""A word of one to three letters, usually one still being typed, matches fewer."""
 RANGE_LIMIT = 3000
 """Words read per prefix or typo lookup at most, so no keystroke reads a long range."""
 COMMON = 5000
@@ -108,7 +110,8 @@ class Vocabulary:
                 # A prefix of a letter or two starts too many words to read them all; the
                 # commonest of them are among the library's commonest words.
                 rows.extend((t, n) for t, n in self.common() if t.startswith(root))
-            best = sorted(set(rows), key=lambda row: -row[1])[:MAX_EXPANSIONS]
+            keep = SHORT_EXPANSIONS if len(root) < 4 else MAX_EXPANSIONS
+            best = sorted(set(rows), key=lambda row: -row[1])[:keep]
             found = (
                 tuple(dict.fromkeys([word, *(term for term, _ in best)])),
                 sum(n for _, n in best),
