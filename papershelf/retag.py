@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from papershelf import facets
 from papershelf.library import Library
 from papershelf.topics import Tagger
 
@@ -66,4 +67,5 @@ def retag(
             done += len(batch)
             if on_progress:
                 on_progress(done, total)
+        facets.rebuild(conn)
     return RetagSummary(total, changed, dict(added), dict(removed))

@@ -67,6 +67,8 @@ def test_user_config_renames_and_retag_reports_changes(home: Path, tmp_path: Pat
     assert "1 changed" in output and "fruit: +1 -0" in output
     ref = json.loads(run("search", "orchard", "--json").output)[0]["id"]
     assert "fruit" in paper_topics(ref)
+    filtered = json.loads(run("search", "--topic", "fruit", "--json").output)
+    assert [paper["id"] for paper in filtered] == [ref]
 
 
 def test_invalid_config_names_file_and_line(home: Path, tmp_path: Path) -> None:
