@@ -383,6 +383,8 @@ class Ingest:
             self.code.append(pk)
 
     def fill_arxiv(self, pk: int, parsed: ParsedPaper) -> None:
+        """A paper first seen in a text dump learns its arXiv id, authors and links."""
+        self.append_links(pk, links_from_urls(parsed.urls))
         self.conn.execute(
             "UPDATE papers SET arxiv_id = ?, authors = coalesce(authors, ?), "
             "published = coalesce(published, ?), upvotes = coalesce(upvotes, ?) "
@@ -396,6 +398,29 @@ class Ingest:
                 parsed.arxiv_id,
             ),
         )
+
+    def append_links(self, pk: int, links: tuple[Link, ...]) -> None:
+        """Links after the ones the paper has, skipping any it has already."""
+        known = {
+            url for (url,) in self.conn.execute("SELECT url FROM links WHERE paper = ?", (pk,))
+        }
+        fresh = [link for link in links if link.url not in known]
+        if not fresh:
+            return
+        start = self.conn.execute(
+            "SELECT coalesce(max(position), -1) + 1 FROM links WHERE paper = ?", (pk,)
+        ).fetchone()[0]
+        self.conn.executemany(
+            "INSERT INTO links(paper, position, url, kind, host, original) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(pk, start + n, lk.url, lk.kind, lk.host, lk.original) for n, lk in enumerate(fresh)],
+        )
+        code = code_link(fresh)
+        if code:
+            self.conn.execute(
+                "UPDATE papers SET code_url = coalesce(code_url, ?) WHERE pk = ?", (code, pk)
+            )
+            self.code.append(pk)
 
     def finish(self) -> None:
         """Index the last batch, then bring terms, facets and the change counter up to date."""

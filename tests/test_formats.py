@@ -190,7 +190,7 @@ def test_hf_json_import_uses_the_arxiv_id_and_links(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("json_first", [False, True], ids=["text-then-json", "json-then-text"])
 def test_same_paper_in_text_and_json_dumps_is_stored_once(tmp_path: Path, json_first: bool) -> None:
-    """A paper in a text dump and in an API dump is one paper, findable by its arXiv id."""
+    """A paper in a text dump and in an API dump is one paper, with the API's links."""
     text = write_dump(tmp_path, "page.txt")
     retitled = dict(ENTRIES[0])
     retitled["paper"] = {
@@ -204,6 +204,9 @@ def test_same_paper_in_text_and_json_dumps_is_stored_once(tmp_path: Path, json_f
         assert shelf.lib.count() == len(PAPERS)
         paper = shelf.lib.paper(shelf.lib.find("2603.01234"))
     assert paper.arxiv_id == "2603.01234"
+    urls = [link.url for link in paper.links]
+    assert "https://arxiv.org/abs/2603.01234" in urls
+    assert urls.count("https://github.com/lantern-lab/sparse-lanterns") == 1
 
 
 def test_reimporting_a_json_dump_never_touches_reader_state(tmp_path: Path) -> None:
