@@ -86,6 +86,19 @@ def integrity(db: Path) -> str:
         conn.close()
 
 
+def reader_tables(db: Path) -> list[tuple[object, ...]]:
+    """Every row of what the reader did: state, manual topics, list membership."""
+    conn = sqlite3.connect(db)
+    try:
+        return [
+            *conn.execute("SELECT * FROM state ORDER BY paper"),
+            *conn.execute("SELECT * FROM paper_topics WHERE origin != 'auto' ORDER BY 1, 2"),
+            *conn.execute("SELECT * FROM list_items ORDER BY 1, 2"),
+        ]
+    finally:
+        conn.close()
+
+
 def paper_titles(db: Path) -> list[str]:
     conn = sqlite3.connect(db)
     try:

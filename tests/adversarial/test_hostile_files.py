@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from factories import HEADER, PAPERS, dump_text
-from hostile import digest, integrity, paper_titles
+from hostile import digest, integrity, paper_titles, reader_tables
 
 from importers import MAX_BYTES
 from importers.hf_text import LINE_MAX
@@ -358,17 +358,6 @@ def test_hostile_file(case: str, stocked: Path, run_cli, tmp_path: Path) -> None
         assert warnings == []
     else:
         assert any(expected.warning in w and str(path) in w for w in warnings), warnings
-
-
-def reader_tables(db: Path) -> list[tuple[object, ...]]:
-    conn = sqlite3.connect(db)
-    try:
-        return [
-            *conn.execute("SELECT * FROM state ORDER BY paper"),
-            *conn.execute("SELECT * FROM paper_topics WHERE origin != 'auto' ORDER BY paper, slug"),
-        ]
-    finally:
-        conn.close()
 
 
 def paper_abstracts(db: Path) -> list[str]:

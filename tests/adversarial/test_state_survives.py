@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from factories import HEADER, PAPERS, dump_text, write_dump
-from hostile import integrity
+from hostile import integrity, reader_tables
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -37,18 +37,6 @@ VARIANTS = [
     lambda t: t.replace(":", " -").replace(" ", "  "),
 ]
 SLUGS = ("quantization", "peft", "language-models")
-
-
-def reader_tables(db: Path) -> list[tuple[object, ...]]:
-    conn = sqlite3.connect(db)
-    try:
-        return [
-            *conn.execute("SELECT * FROM state ORDER BY paper"),
-            *conn.execute("SELECT * FROM paper_topics WHERE origin != 'auto' ORDER BY 1, 2"),
-            *conn.execute("SELECT * FROM list_items ORDER BY 1, 2"),
-        ]
-    finally:
-        conn.close()
 
 
 def paper_ids(db: Path) -> list[str]:
