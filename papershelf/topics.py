@@ -14,11 +14,12 @@ sits in one of six lists, which say how much one mention of it is worth:
   that word and count for nothing ("source code" hides "code").
 - ``negative``: phrases that count against the topic ("vision-language" for text LLMs).
 
-Matching ignores case, hyphens and a plural "s", so "fine-tuning" also finds "Fine tuning",
-"finetuning" and "fine-tunings". A pattern written with capitals ("MoE", "ViT", "RAG") is
-an acronym and only matches with exactly that capitalisation (plural "s" allowed), so the
-word "rag" or "moe" in running text does not count. Where phrases overlap, the longest one
-wins: "vision-language model" is evidence for Multimodal, not for Vision.
+Matching ignores case, punctuation between words (hyphens too) and a plural "s", so
+"fine-tuning" also finds "Fine tuning", "finetuning" and "fine-tunings". A pattern written
+with capitals ("MoE", "ViT", "RAG") is an acronym and only matches with exactly that
+capitalisation (plural "s" allowed), so the word "rag" or "moe" in running text does not
+count. Where phrases overlap, the longest one wins: "vision-language model" is evidence for
+Multimodal, not for Vision.
 
 The defaults live in ``topics_default.toml``. A user's ``topics.toml`` uses the same format
 and is merged over them::
@@ -59,9 +60,10 @@ import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from importlib.resources import files
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
+
+from ahocorasick_rs import BytesAhoCorasick
 
 GROUPS = ("area", "technique")
 PHRASE_LISTS = ("strong", "patterns", "weak", "title", "ignore", "negative")
@@ -87,6 +89,8 @@ _FOLD = bytes(
     c + 32 if 65 <= c <= 90 else c if c >= 128 or chr(c).isalnum() else 32 for c in range(256)
 )
 """Byte table: ASCII letters to lower case, ASCII punctuation to spaces, UTF-8 untouched."""
+_RUNS = re.compile(rb"   *")
+"""Two or more spaces, as a folded ", " leaves; spelt so ``re`` scans for a two-space literal."""
 
 
 class TopicConfigError(ValueError):
@@ -396,17 +400,16 @@ def _pass_through(uses: _Uses, subs: dict[int, tuple[int, ...]]) -> None:
                 uses[pid].setdefault(index, kinds)
 
 
-_Chain = tuple[int, tuple[int, ...], tuple[int, ...], bytes]
-"""A phrase of 3-4 words: id, its word-pair numbers, zeros for ``map``, padded needle."""
-
-
 class Tagger:
     """Assigns topic slugs to a paper; built once per taxonomy, then called per paper.
 
-    Speed is the design constraint (a million papers at import time). Each field is folded
-    and split once; one C-level pass looks every word up in a dict of one-word phrases, a
-    second looks up every pair of neighbouring words; the rarer longer phrases are confirmed
-    with ``bytes.count`` once all their word pairs have been seen.
+    Speed is the design constraint (a million papers at import time). Every word sequence a
+    phrase matches becomes a needle, its words between single spaces (" language model "),
+    in one Aho-Corasick automaton. A field is folded to lower-case words between single
+    spaces, so one pass in C finds every occurrence of every phrase, overlapping ones too,
+    whatever punctuation stood between the words. A sequence two phrases share is two
+    needles, so needle number to phrase id is a list lookup; Python then only counts the
+    matches, settles acronyms and overlaps, and adds up the points.
     """
 
     def __init__(self, taxonomy: Taxonomy) -> None:
@@ -429,32 +432,11 @@ class Tagger:
         self._settling = frozenset(self._acronyms) | frozenset(self._subs)
         self._title_uses = [self._weights(u, title=True) for u in uses]
         self._abstract_uses = [self._weights(u, title=False) for u in uses]
-        self._unigrams: dict[bytes, int] = {}
-        self._bigrams: dict[tuple[bytes, bytes], int] = {}
-        self._unigram_pids: dict[int, tuple[int, ...]] = {}
-        self._bigram_pids: dict[int, tuple[int, ...]] = {}
-        self._chains: dict[int, tuple[_Chain, ...]] = {}
-        for pid, pforms in enumerate(forms):
-            for form in pforms:
-                self._index(pid, form)
-
-    def _index(self, pid: int, form: tuple[bytes, ...]) -> None:
-        """File one word sequence of a phrase under its word, or its first word pair.
-
-        Words and pairs get numbers from 1, so ``filter(None, ...)`` drops the misses.
-        """
-        if len(form) == 1:
-            slot = self._unigrams.setdefault(form[0], len(self._unigrams) + 1)
-            self._unigram_pids[slot] = (*self._unigram_pids.get(slot, ()), pid)
-            return
-        slots = tuple(
-            self._bigrams.setdefault(pair, len(self._bigrams) + 1) for pair in pairwise(form)
-        )
-        if len(form) == 2:
-            self._bigram_pids[slots[0]] = (*self._bigram_pids.get(slots[0], ()), pid)
-        else:
-            chain = (pid, slots, (0,) * len(slots), b" %s " % b" ".join(form))
-            self._chains[slots[0]] = (*self._chains.get(slots[0], ()), chain)
+        needles = [
+            (b" %s " % b" ".join(form), pid) for pid, pforms in enumerate(forms) for form in pforms
+        ]
+        self._automaton = BytesAhoCorasick([needle for needle, _ in needles])
+        self._pids = [pid for _, pid in needles]
 
     @staticmethod
     def _weights(topics: dict[int, set[str]], *, title: bool) -> tuple[tuple[int, int, bool], ...]:
@@ -507,26 +489,13 @@ class Tagger:
 
     def _counts(self, text: str) -> dict[int, int]:
         """Occurrences of each phrase in one field, after longer phrases claimed their words."""
-        folded = b" " + text.encode("utf-8", "replace").translate(_FOLD) + b" "
-        words = folded.split()
+        folded = _RUNS.sub(b" ", b" %s " % text.encode("utf-8", "replace").translate(_FOLD))
         counts: dict[int, int] = {}
-        unigram_pids = self._unigram_pids
-        for slot in filter(None, map(self._unigrams.get, words)):
-            for pid in unigram_pids[slot]:
-                counts[pid] = counts.get(pid, 0) + 1
-        pairs: dict[int, int] = {}
-        following = iter(words)
-        next(following, None)
-        # zip, unlike pairwise (3.11), reuses its tuple: this pass is the tagger's hot spot
-        for slot in filter(None, map(self._bigrams.get, zip(words, following, strict=False))):
-            pairs[slot] = pairs.get(slot, 0) + 1
-        bigram_pids, chains = self._bigram_pids, self._chains
-        for slot, found in pairs.items():
-            for pid in bigram_pids.get(slot, ()):
-                counts[pid] = counts.get(pid, 0) + found
-            for pid, slots, zeros, needle in chains.get(slot, ()):
-                if min(map(pairs.get, slots, zeros)) and (found := folded.count(needle)):
-                    counts[pid] = counts.get(pid, 0) + found
+        pids = self._pids
+        # a plain dict beats Counter here: its constructor costs more than these few matches
+        for needle, _, _ in self._automaton.find_matches_as_indexes(folded, overlapping=True):
+            pid = pids[needle]
+            counts[pid] = counts.get(pid, 0) + 1
         if not self._settling.isdisjoint(counts):
             self._settle(counts, text)
         return counts

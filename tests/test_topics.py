@@ -74,6 +74,19 @@ def test_hyphens_spacing_case_and_plurals_do_not_matter(tagger: Tagger) -> None:
     assert "mixture-of-experts" in tags(tagger, "Mixture-of-Experts for Translation")
 
 
+def test_punctuation_between_the_words_of_a_long_phrase_does_not_matter(tagger: Tagger) -> None:
+    """A three-word phrase counts when commas, brackets or dashes sit between its words."""
+    plain = tagger.scores("Neural Solvers for Partial Differential Equations", "")
+    assert "science" in plain
+    for title in (
+        "Neural Solvers for Partial-Differential; Equations",
+        "Neural Solvers for Partial (Differential) Equations",
+    ):
+        assert tagger.scores(title, "") == plain, title
+    abstract = "We learn partial-differential -- equations from sparse sensors."
+    assert "science" in tagger.scores("Fluid Surrogates", abstract)
+
+
 def test_synonyms_reach_the_same_topic(tagger: Tagger) -> None:
     """Different names of one idea (LoRA, adapters, prompt tuning) all mean PEFT."""
     for title in ("LoRA for Everyone", "Prompt Tuning at Scale", "Adapters Are All You Need"):

@@ -59,6 +59,37 @@ async def test_the_latest_query_wins(make_app, library):
         assert list(papers.pks) == pks
 
 
+async def test_the_detail_waits_while_the_reader_types(make_app, library, monkeypatch):
+    """While the reader types, the detail keeps its paper; leaving the box shows the
+    first hit at once."""
+    monkeypatch.setattr("tui.screens.main.DETAIL_AFTER_TYPING", 60.0)
+    _, titles = fresh(library)
+    _, hits = fresh(library, Query.parse("kv cache"))
+    assert hits[0] != titles[0]
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"kv cache")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert hits[0][:40] in list_lines(app)[0]
+        assert detail_text(app).startswith(titles[0])
+        await pilot.press("enter")
+        assert detail_text(app).startswith(hits[0])
+
+
+async def test_the_detail_follows_a_search_once_typing_pauses(make_app, library):
+    """A pause in the typing shows the first hit in the detail, the box keeping focus."""
+    _, hits = fresh(library, Query.parse("kv cache"))
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"kv cache")
+        await settle(pilot)
+        assert isinstance(app.focused, SearchBox)
+        assert detail_text(app).startswith(hits[0])
+
+
 async def test_keys_move_the_highlight_and_the_detail_follows(make_app, library):
     """j/k and the arrows move the highlight; the detail shows the highlighted paper."""
     _, titles = fresh(library)

@@ -66,12 +66,12 @@ async def test_choosing_a_topic_in_the_sidebar_filters_the_view(make_app, librar
         await settle(pilot)
         facets = app.screen.query_one(Facets)
         facets.focus()
-        facets.highlighted = facets.get_option_index("topic:quantization")
+        facets.highlight("topic:quantization")
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.sub_title == f"Quantization — {in_topic} papers"
-        prompt = facets.get_option("topic:quantization").prompt
-        assert prompt.plain.startswith("✓ Quantization") and prompt.plain.endswith(str(in_topic))
+        prompt = facets.prompt("topic:quantization")
+        assert prompt.startswith("✓ Quantization") and prompt.endswith(str(in_topic))
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.sub_title == f"all papers — {total} papers"
@@ -89,10 +89,10 @@ async def test_sidebar_counts_follow_the_view(make_app, library):
         await pilot.press("slash", *"cache")
         await settle(pilot)
         facets = app.screen.query_one(Facets)
-        unread = facets.get_option("state:unread").prompt.plain
+        unread = facets.prompt("state:unread")
         assert unread.split()[-1] == str(counts.states["unread"])
         for slug, count in counts.topics.items():
-            assert facets.get_option(f"topic:{slug}").prompt.plain.split()[-1] == str(count)
+            assert facets.prompt(f"topic:{slug}").split()[-1] == str(count)
 
 
 async def test_no_topic_facet_shows_untagged_papers(make_app, library):
@@ -103,9 +103,9 @@ async def test_no_topic_facet_shows_untagged_papers(make_app, library):
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         facets = app.screen.query_one(Facets)
-        assert facets.get_option("no-topic").prompt.plain.split()[-1] == str(untagged)
+        assert facets.prompt("no-topic").split()[-1] == str(untagged)
         facets.focus()
-        facets.highlighted = facets.get_option_index("no-topic")
+        facets.highlight("no-topic")
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.sub_title.startswith("no topic — ")

@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from tui.app import PapershelfApp
+from tui.screens.main import DETAIL_AFTER_TYPING, MainScreen
 from tui.widgets.paper_detail import PaperDetail
 from tui.widgets.paper_list import PaperList
 
@@ -45,11 +46,16 @@ class RecordingApp(PapershelfApp):
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Let searches, imports and exports finish and their results land on screen."""
+    """Let searches, imports and exports finish and their results land on screen, and the
+    detail pane catch up with a search typed in the box."""
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    screen = pilot.app.screen
+    while isinstance(screen, MainScreen) and screen.detail_timer is not None:
+        await pilot.pause(DETAIL_AFTER_TYPING / 3)
     await pilot.pause()
 
 

@@ -17,14 +17,15 @@ from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input
+from textual.timer import Timer
+from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from papershelf.config import LAYOUTS
@@ -57,12 +58,15 @@ from tui.widgets.import_progress import ImportProgress, ImportState
 from tui.widgets.paper_detail import PaperDetail
 from tui.widgets.paper_list import PaperList
 from tui.widgets.search_box import SearchBox
+from tui.widgets.title_bar import TitleBar
 
 WIDE = 120
 NARROW = 100
 NEXT_STATE = {"all": "unread", "unread": "read", "read": "all"}
 JUMP_AT_ONCE = 2000
 """Papers `n` looks through before answering; a longer search goes on in a worker."""
+DETAIL_AFTER_TYPING = 0.15
+"""Seconds of no typing before the detail pane shows the highlighted paper."""
 
 
 class MainScreen(PaperActions, ListActions, FileActions, Screen[None]):
@@ -74,15 +78,18 @@ class MainScreen(PaperActions, ListActions, FileActions, Screen[None]):
     AUTO_FOCUS = "#papers"
     ESCAPE_TO_MINIMIZE = False
 
-    filters: reactive[Query] = reactive(Query())
-    search_text: reactive[str] = reactive("")
-    view: reactive[Query] = reactive(Query(), init=False)
-    results: reactive[Results | None] = reactive(None)
-    paper: reactive[Paper | None] = reactive(None)
-    lists: reactive[tuple[ListSummary, ...]] = reactive(())
-    revision: reactive[int] = reactive(0)
-    importing: reactive[ImportState | None] = reactive(None)
-    detail_layout: reactive[str] = reactive("auto", init=False)
+    filters: var[Query] = var(Query())
+    search_text: var[str] = var("")
+    view: var[Query] = var(Query(), init=False)
+    results: var[Results | None] = var(None)
+    paper: var[Paper | None] = var(None)
+    lists: var[tuple[ListSummary, ...]] = var(())
+    revision: var[int] = var(0)
+    importing: var[ImportState | None] = var(None)
+    detail_layout: var[str] = var("auto", init=False)
+    sub_title: var[str | None] = var(None)
+    """Shown by the TitleBar; a `var`, as all state here: the screen draws nothing of its
+    own, and a repaint of the screen would redraw every widget on every keystroke."""
 
     def __init__(
         self,
@@ -106,6 +113,7 @@ class MainScreen(PaperActions, ListActions, FileActions, Screen[None]):
         self.inbox = inbox
         self.inbox_busy = False
         self.held: list[Callable[[], None]] | None = None
+        self.detail_timer: Timer | None = None
         self.keymap = keymap
         self.settings_path = settings_path
         self.today = today
@@ -114,7 +122,7 @@ class MainScreen(PaperActions, ListActions, FileActions, Screen[None]):
         self.set_reactive(MainScreen.detail_layout, layout)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar().data_bind(description=MainScreen.sub_title)
         yield SearchBox(id="search")
         with Horizontal(id="body"):
             yield Facets(self.shelf.taxonomy.topics, keymap=self.keymap, id="facets").data_bind(
@@ -190,7 +198,26 @@ class MainScreen(PaperActions, ListActions, FileActions, Screen[None]):
 
     @on(PaperList.Highlighted)
     def highlight_changed(self, event: PaperList.Highlighted) -> None:
-        self.load_paper(event.pk)
+        """While the reader types, the detail pane waits for a pause in the typing: the
+        list and the counts show every keystroke, the pane would only flicker past papers
+        nobody reads. Actions never wait for it, they read the paper under the cursor."""
+        if self.detail_timer is not None:
+            self.detail_timer.stop()
+            self.detail_timer = None
+        if self.query_one(SearchBox).has_focus:
+            self.detail_timer = self.set_timer(DETAIL_AFTER_TYPING, self.show_highlighted)
+        else:
+            self.load_paper(event.pk)
+
+    def show_highlighted(self) -> None:
+        self.detail_timer = None
+        self.load_paper(self.paper_pk)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        """Leaving the search box shows the paper at once."""
+        if isinstance(event.widget, SearchBox) and self.detail_timer is not None:
+            self.detail_timer.stop()
+            self.show_highlighted()
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:

@@ -3,21 +3,29 @@
 States and topics count the papers of the current view; a list shows how many of its
 papers are left to read and how many it holds (`3/12`), whatever the view.
 
-A short list (a few dozen options), so a stock OptionList is the right tool here.
-Every prompt is built as `Content` from parts, so a topic name from the reader's own
-configuration is shown literally whatever characters it holds.
+Every keystroke in the search box changes a few counts, and a stock OptionList measures
+and renders all of its prompts again for each change. This is a line-API view instead:
+an entry is a tuple of (text, part) pairs, painted from styles resolved once per paint,
+and only the lines whose text changed are painted again. Text is written as plain
+segments, so a name from the reader's own configuration is shown literally whatever
+characters it holds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import ClassVar, Literal, Protocol
 
-from textual.content import Content
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
 from textual.reactive import reactive
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from papershelf.lists import ListSummary
 from papershelf.text import one_line
@@ -33,6 +41,8 @@ STATES = (
     ("read", "Read", "show_read"),
     ("starred", "Starred", "toggle_starred"),
 )
+PARTS = ("mark", "chosen", "muted", "heading", "rule")
+LineState = Literal["", "cursor", "hover", "disabled"]
 
 
 class TopicLike(Protocol):
@@ -41,14 +51,48 @@ class TopicLike(Protocol):
     group: str
 
 
-class Facets(OptionList):
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One line of the sidebar. Headings, hints and rules have no id: the cursor skips
+    them. `parts` pairs each piece of text with the part of the look it takes."""
+
+    id: str | None
+    parts: tuple[tuple[str, str], ...] = ()
+    rule: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(text for text, _ in self.parts)
+
+
+RULE = Entry(None, rule=True)
+
+
+class Facets(ScrollView, can_focus=True):
     """Reads `results` and `lists` from the screen; posts ShowState, ToggleStarred,
     ToggleList, ToggleTopic and ToggleUntopiced when the reader picks an entry."""
 
     DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text(encoding="utf-8")
+    ALLOW_SELECT = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "cursor_down", "Down", show=False),
+        Binding("end", "last", "Last", show=False),
+        Binding("enter", "select", "Select", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("pagedown", "page_down", "Page Down", show=False),
+        Binding("pageup", "page_up", "Page Up", show=False),
+        Binding("up", "cursor_up", "Up", show=False),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "facets--cursor",
+        "facets--hover",
+        "facets--disabled",
+        *(f"facets--{part}" for part in PARTS),
+    }
 
-    results: reactive[Results | None] = reactive(None)
-    lists: reactive[tuple[ListSummary, ...]] = reactive(())
+    results: reactive[Results | None] = reactive(None, repaint=False)
+    lists: reactive[tuple[ListSummary, ...]] = reactive((), repaint=False)
+    highlighted: reactive[int | None] = reactive(None, repaint=False)
 
     def __init__(
         self,
@@ -60,7 +104,47 @@ class Facets(OptionList):
         super().__init__(id=id)
         self.topics = tuple(topics)
         self.keymap = keymap or {}
-        self._ids: list[str | None] = []
+        self._entries: tuple[Entry, ...] = ()
+        self._hover: int | None = None
+        self._styles_for: bool | None = None
+        self._width = 0
+        self._line_styles: dict[str, Style] = {}
+        self._part_styles: dict[str, Style] = {"": Style()}
+        self._strips: dict[tuple[Entry, str, int], Strip] = {}
+
+    # What the tests and the screen read ---------------------------------------------------
+
+    @property
+    def entry_ids(self) -> tuple[str, ...]:
+        """The entries a reader can choose, top to bottom."""
+        return tuple(entry.id for entry in self._entries if entry.id is not None)
+
+    @property
+    def prompts(self) -> tuple[str, ...]:
+        """The plain text of every line, headings and hints included (a rule is empty)."""
+        return tuple(entry.text for entry in self._entries)
+
+    def prompt(self, entry_id: str) -> str:
+        """The plain text of one entry's line."""
+        return self._entries[self._index_of(entry_id)].text
+
+    @property
+    def highlighted_id(self) -> str | None:
+        if self.highlighted is None:
+            return None
+        return self._entries[self.highlighted].id
+
+    def highlight(self, entry_id: str) -> None:
+        """Put the cursor on an entry."""
+        self.highlighted = self._index_of(entry_id)
+
+    def _index_of(self, entry_id: str) -> int:
+        for index, entry in enumerate(self._entries):
+            if entry.id == entry_id:
+                return index
+        raise KeyError(entry_id)
+
+    # State from the screen -------------------------------------------------------------
 
     def watch_results(self) -> None:
         self.rebuild()
@@ -71,98 +155,85 @@ class Facets(OptionList):
     def on_resize(self) -> None:
         self.rebuild()
 
-    def rebuild(self) -> None:
-        """Options for the current counts, keeping the highlight on the same entry.
+    def on_show(self) -> None:
+        self.scroll_to_highlight()
 
-        New counts only change the prompts, which repaints this list alone; removing
-        and adding options would make the whole screen lay out again on every keystroke.
+    def rebuild(self) -> None:
+        """Entries for the current counts, keeping the highlight on the same entry.
+
+        New counts only change some lines' text, so only those lines are painted again;
+        the size (and so the screen's layout) changes only when entries come or go.
         """
         if self.results is None:
             return
-        options = self.options_for(self.results)
-        ids = [option.id if option else None for option in options]
-        if ids == self._ids:
-            for index, option in enumerate(o for o in options if o is not None):
-                if self.get_option_at_index(index).prompt != option.prompt:
-                    self.replace_option_prompt_at_index(index, option.prompt)
+        old, new = self._entries, tuple(self.entries_for(self.results))
+        keep = self.highlighted_id
+        self._entries = new
+        size = Size(self.scrollable_content_region.width, len(new))
+        if size != self.virtual_size:
+            self.virtual_size = size
+        if [entry.id for entry in old] == [entry.id for entry in new]:
+            for y, (before, after) in enumerate(zip(old, new, strict=True)):
+                if before != after:
+                    self.refresh_line(y)
             return
-        keep = None
-        if self.highlighted is not None:
-            keep = self.get_option_at_index(self.highlighted).id
-        self.clear_options()
-        self.add_options(options)
-        self._ids = ids
-        if keep is not None:
-            try:
-                self.highlighted = self.get_option_index(keep)
-            except LookupError:
-                self.highlighted = None
+        self.refresh()
+        self._hover = None
+        try:
+            self.highlighted = None if keep is None else self._index_of(keep)
+        except KeyError:
+            self.highlighted = None
 
-    def options_for(self, results: Results) -> list[Option | None]:
+    def entries_for(self, results: Results) -> list[Entry]:
         query = results.query
         counts = results.counts
         width = max(self.scrollable_content_region.width - 2, 8)
-        options: list[Option | None] = [Option(Content.styled("Reading", "bold"), disabled=True)]
+        entries = [Entry(None, (("Reading", "heading"),))]
         for state, label, action in STATES:
             active = query.starred if state == "starred" else query.state == state
             if state == "all":
                 active = query.state == "all" and not query.starred
             key = key_label(keys_of(BY_ACTION[action], self.keymap)[0])
-            options.append(
-                Option(
-                    self.line(label, counts.states.get(state, 0), width, active, key),
-                    id=f"state:{state}",
-                )
-            )
-        options.append(None)
-        options.extend(self.list_options(query.list_name, width))
+            line = self.line(label, counts.states.get(state, 0), width, active, key)
+            entries.append(Entry(f"state:{state}", line))
+        entries.append(RULE)
+        entries.extend(self.list_entries(query.list_name, width))
         for group, heading in GROUPS:
-            options.append(None)
-            options.append(Option(Content.styled(heading, "bold"), disabled=True))
+            entries.append(RULE)
+            entries.append(Entry(None, ((heading, "heading"),)))
             for topic in self.topics:
                 if topic.group != group:
                     continue
-                options.append(
-                    Option(
-                        self.line(
-                            one_line(topic.name),
-                            counts.topics.get(topic.slug, 0),
-                            width,
-                            topic.slug in query.topics,
-                        ),
-                        id=f"topic:{topic.slug}",
-                    )
+                line = self.line(
+                    one_line(topic.name),
+                    counts.topics.get(topic.slug, 0),
+                    width,
+                    topic.slug in query.topics,
                 )
-        options.append(None)
-        options.append(
-            Option(self.line("No topic", results.untopiced, width, query.no_topic), id="no-topic")
+                entries.append(Entry(f"topic:{topic.slug}", line))
+        entries.append(RULE)
+        entries.append(
+            Entry("no-topic", self.line("No topic", results.untopiced, width, query.no_topic))
         )
-        return options
+        return entries
 
-    def list_options(self, chosen: str | None, width: int) -> list[Option | None]:
+    def list_entries(self, chosen: str | None, width: int) -> list[Entry]:
         """`Lists  unread/all`, then one entry per list, or a hint when there is none."""
         legend = "unread/all"
         pad = " " * max(width - len("Lists") - len(legend), 1)
-        heading = Content.assemble(("Lists", "bold"), pad, (legend, "$text-muted"))
-        options: list[Option | None] = [Option(heading, disabled=True)]
+        entries = [Entry(None, (("Lists", "heading"), (pad, ""), (legend, "muted")))]
         wanted = (chosen or "").casefold()
         for summary in self.lists:
             name = one_line(summary.name)
             count = f"{summary.unread}/{summary.papers}"
-            options.append(
-                Option(
-                    self.line(
-                        name, count, width, name.casefold() == wanted, muted=not summary.papers
-                    ),
-                    id=f"list:{summary.name}",
-                )
+            line = self.line(
+                name, count, width, name.casefold() == wanted, muted=not summary.papers
             )
+            entries.append(Entry(f"list:{summary.name}", line))
         if not self.lists:
             key = key_label((keys_of(BY_ACTION["edit_lists"], self.keymap) or ["palette"])[0])
-            options.append(
-                Option(Content.styled(f"  none yet · {key} adds", "$text-muted"), disabled=True)
-            )
-        return options
+            entries.append(Entry(None, ((f"  none yet · {key} adds", "muted"),)))
+        return entries
 
     @staticmethod
     def line(
@@ -173,7 +244,7 @@ class Facets(OptionList):
         key: str | None = None,
         *,
         muted: bool | None = None,
-    ) -> Content:
+    ) -> tuple[tuple[str, str], ...]:
         """`✓ Unread [u]      30`: mark, label, key hint (when there is room), count."""
         hint = f" [{key}]" if key and width >= HINTS_FROM else ""
         number = str(count)
@@ -183,17 +254,194 @@ class Facets(OptionList):
         if len(label) > room:
             label = label[: max(room - 1, 1)].rstrip() + "…"
         pad = " " * max(width - 2 - len(label) - len(hint) - len(number), 1)
-        return Content.assemble(
-            ("✓ " if active else "  ", "$accent"),
-            (label, "bold" if active else ""),
-            (hint, "$text-muted"),
-            pad,
-            (number, "$text-muted" if muted else ""),
+        return (
+            ("✓ " if active else "  ", "mark"),
+            (label, "chosen" if active else ""),
+            (hint, "muted"),
+            (pad, ""),
+            (number, "muted" if muted else ""),
         )
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        chosen = event.option.id or ""
+    # Painting --------------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        self._styles_for = None
+        super().notify_style_update()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Resolve the styles when they may have changed (a new theme, the focus), not on
+        every paint; painted lines are kept until their text or their styles change."""
+        if self._styles_for != self.has_focus:
+            self._resolve_styles()
+            self._styles_for = self.has_focus
+        self._width = self.scrollable_content_region.width
+        return super().render_lines(crop)
+
+    def _resolve_styles(self) -> None:
+        base = self.rich_style
+        part = self.get_component_rich_style
+        lines = {
+            "": base,
+            "cursor": base + part("facets--cursor"),
+            "hover": base + part("facets--hover"),
+            "disabled": base + part("facets--disabled"),
+        }
+        parts = {"": Style(), **{name: part(f"facets--{name}", partial=True) for name in PARTS}}
+        parts["rule"] = part("facets--rule")
+        if lines != self._line_styles or parts != self._part_styles:
+            self._line_styles, self._part_styles = lines, parts
+            self._strips.clear()
+
+    def render_line(self, y: int) -> Strip:
+        width = self._width
+        index = self.scroll_offset.y + y
+        if index >= len(self._entries):
+            return Strip.blank(width, self._line_styles[""])
+        entry = self._entries[index]
+        state: LineState = ""
+        if entry.id is None:
+            state = "" if entry.rule else "disabled"
+        elif index == self.highlighted:
+            state = "cursor"
+        elif index == self._hover:
+            state = "hover"
+        key = (entry, state, width)
+        strip = self._strips.get(key)
+        if strip is None:
+            if len(self._strips) > 4 * len(self._entries) + 64:
+                self._strips.clear()
+            strip = self._strips[key] = self._paint(entry, state, width)
+        return strip
+
+    def _paint(self, entry: Entry, state: LineState, width: int) -> Strip:
+        """Plain text runs up to each styled part, as a Content prompt was cut into
+        segments, so the screen (and its snapshots) stays exactly what it was."""
+        line = self._line_styles[state]
+        if entry.rule:
+            return Strip([Segment("─" * width, line + self._part_styles["rule"])], width)
+        segments: list[Segment] = []
+        plain = ""
+        for text, part in entry.parts:
+            if not part:
+                plain += text
+                continue
+            if plain:
+                segments.append(Segment(plain, line))
+                plain = ""
+            if text:
+                segments.append(Segment(text, line + self._part_styles[part]))
+        if plain:
+            segments.append(Segment(plain, line))
+        return Strip(segments).adjust_cell_length(width, line)
+
+    # The cursor ------------------------------------------------------------------------
+
+    def validate_highlighted(self, highlighted: int | None) -> int | None:
+        if highlighted is None or not self._entries:
+            return None
+        return max(0, min(highlighted, len(self._entries) - 1))
+
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+        for index in (old, new):
+            if index is not None:
+                self.refresh_line(index)
+        self.scroll_to_highlight()
+
+    def scroll_to_highlight(self) -> None:
+        if self.highlighted is None or not self.is_mounted:
+            return
+        self.scroll_to_region(
+            Region(0, self.highlighted, self.scrollable_content_region.width, 1),
+            force=True,
+            animate=False,
+            immediate=True,
+        )
+
+    def _choosable(self) -> list[int]:
+        return [index for index, entry in enumerate(self._entries) if entry.id is not None]
+
+    def action_cursor_down(self) -> None:
+        """The next entry that can be chosen, round to the first."""
+        choosable = self._choosable()
+        if choosable:
+            after = [i for i in choosable if self.highlighted is None or i > self.highlighted]
+            self.highlighted = (after or choosable)[0]
+
+    def action_cursor_up(self) -> None:
+        """The entry before that can be chosen, round to the last."""
+        choosable = self._choosable()
+        if choosable:
+            before = [i for i in choosable if self.highlighted is None or i < self.highlighted]
+            self.highlighted = (before or choosable)[-1]
+
+    def action_first(self) -> None:
+        self.highlighted = next(iter(self._choosable()), None)
+
+    def action_last(self) -> None:
+        self.highlighted = next(reversed(self._choosable()), None)
+
+    def action_page_down(self) -> None:
+        self._move_page(1)
+
+    def action_page_up(self) -> None:
+        self._move_page(-1)
+
+    def _move_page(self, direction: Literal[-1, 1]) -> None:
+        """A page away, on the nearest entry that can be chosen, going on then back."""
+        choosable = self._choosable()
+        if not choosable:
+            return
+        if self.highlighted is None:
+            self.highlighted = choosable[0] if direction < 0 else choosable[-1]
+            return
+        target = self.highlighted + direction * self.scrollable_content_region.height
+        ahead = [i for i in choosable if (i - target) * direction >= 0]
+        behind = [i for i in choosable if (i - target) * direction < 0]
+        if ahead:
+            self.highlighted = ahead[0] if direction > 0 else ahead[-1]
+        else:
+            self.highlighted = behind[-1] if direction > 0 else behind[0]
+
+    def action_select(self) -> None:
+        chosen = self.highlighted_id
+        if chosen is not None:
+            self.choose(chosen)
+
+    # The mouse -------------------------------------------------------------------------
+
+    def _index_at(self, event: events.MouseEvent) -> int | None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return None
+        index = self.scroll_offset.y + offset.y
+        if 0 <= index < len(self._entries) and self._entries[index].id is not None:
+            return index
+        return None
+
+    def on_click(self, event: events.Click) -> None:
+        """A click highlights the entry and picks it, as Enter does."""
+        index = self._index_at(event)
+        if index is not None:
+            self.highlighted = index
+            self.action_select()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self._hover_over(self._index_at(event))
+
+    def on_leave(self) -> None:
+        self._hover_over(None)
+
+    def _hover_over(self, index: int | None) -> None:
+        if index != self._hover:
+            for old_or_new in (self._hover, index):
+                if old_or_new is not None:
+                    self.refresh_line(old_or_new)
+            self._hover = index
+
+    # Choosing --------------------------------------------------------------------------
+
+    def choose(self, chosen: str) -> None:
+        """Post the message the entry stands for."""
         kind, _, value = chosen.partition(":")
         if chosen == "state:starred":
             self.post_message(ToggleStarred())

@@ -39,7 +39,6 @@ class PaperDetail(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.topic_names = topic_names
         self._lines: list[list[Segment]] = []
-        self._width = 0
 
     @property
     def text(self) -> Text:
@@ -47,27 +46,24 @@ class PaperDetail(ScrollView, can_focus=True):
         return self.describe(self.paper)
 
     def watch_paper(self) -> None:
-        self._width = 0
         self.scroll_home(animate=False, immediate=True)
-        self.refresh()
+        self.rewrap()
 
     def on_resize(self) -> None:
-        self._width = 0
+        self.rewrap()
+
+    def rewrap(self) -> None:
+        """Wrap the text to the pane's width before it is painted, so its scrollbar is
+        sized in the same frame as the text it scrolls."""
+        width = self.scrollable_content_region.width
+        console = self.app.console
+        options = console.options.update_width(max(width, 1))
+        self._lines = console.render_lines(self.text, options, pad=False)
+        self.virtual_size = Size(width, len(self._lines))
         self.refresh()
 
-    def wrapped(self) -> list[list[Segment]]:
-        """The text wrapped to the pane's width, rebuilt when the paper or width changes."""
-        width = self.scrollable_content_region.width
-        if width != self._width:
-            self._width = width
-            console = self.app.console
-            options = console.options.update_width(max(width, 1))
-            self._lines = console.render_lines(self.text, options, pad=False)
-            self.virtual_size = Size(width, len(self._lines))
-        return self._lines
-
     def render_line(self, y: int) -> Strip:
-        lines = self.wrapped()
+        lines = self._lines
         index = round(self.scroll_offset.y) + y
         width = self.scrollable_content_region.width
         if index >= len(lines):

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -27,6 +29,20 @@ from tui.view import Results
 
 FetchRows = Callable[[Sequence[int]], list[PaperRow]]
 CACHE_LIMIT = 20_000
+STRIP_CACHE = 2_000
+"""Drawn rows kept: typing a word shows many of the same papers keystroke after keystroke."""
+
+
+class Look(NamedTuple):
+    """The styles a row is drawn with."""
+
+    base: Style
+    cursor: Style
+    unread: Style
+    read: Style
+    star: Style
+    code: Style
+    note: Style
 
 
 class PaperList(ScrollView, can_focus=True):
@@ -65,6 +81,8 @@ class PaperList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.fetch = fetch
         self._rows: dict[int, PaperRow] = {}
+        self._strips: LRUCache[tuple[PaperRow, bool, int], Strip] = LRUCache(STRIP_CACHE)
+        self._styles: Look | None = None
         self._pk: int | None = None
 
     @property
@@ -94,6 +112,7 @@ class PaperList(ScrollView, can_focus=True):
     def watch_revision(self) -> None:
         """The library changed under us (read, starred): forget the rows seen."""
         self._rows.clear()
+        self._strips.clear()
         self.refresh()
 
     def validate_cursor(self, cursor: int) -> int:
@@ -195,34 +214,63 @@ class PaperList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        look = self._look()
         index = round(self.scroll_offset.y) + y
         if self.results is None or not self.pks:
             if y != 0:
-                return Strip.blank(width, base)
+                return Strip.blank(width, look.base)
             note = "Searching…" if self.results is None else "No papers match this view."
-            style = self.get_component_rich_style("paper-list--note", partial=True)
-            return self._strip(Text(note, style=style), width, base)
+            return self._fit([Segment(note, look.note)], width, look.base)
         if index >= len(self.pks):
-            return Strip.blank(width, base)
+            return Strip.blank(width, look.base)
         row = self.row_at(index)
-        if index == self.cursor:
-            base = base + self.get_component_rich_style("paper-list--cursor")
+        on_cursor = index == self.cursor
+        base = look.cursor if on_cursor else look.base
         if row is None:
             return Strip.blank(width, base)
-        return self._strip(self.row_text(row), width, base)
+        key = (row, on_cursor, width)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._strips[key] = self._fit(self.row_segments(row, look), width, base)
+        return strip
 
-    def row_text(self, row: PaperRow) -> Text:
+    def row_segments(self, row: PaperRow, look: Look) -> list[Segment]:
         """One row: unread dot, star, code badge, title; the title is plain text always."""
-        part = self.get_component_rich_style
-        text = Text(no_wrap=True, overflow="ellipsis", end="")
-        text.append("● " if not row.read else "  ", part("paper-list--unread", partial=True))
-        text.append("★ " if row.starred else "  ", part("paper-list--star", partial=True))
-        text.append("</> " if row.has_code else "    ", part("paper-list--code", partial=True))
-        title_style = part("paper-list--read", partial=True) if row.read else Style()
-        text.append(one_line(row.title), title_style)
-        return text
+        return [
+            Segment("● " if not row.read else "  ", look.unread),
+            Segment("★ " if row.starred else "  ", look.star),
+            Segment("</> " if row.has_code else "    ", look.code),
+            Segment(one_line(row.title), look.read if row.read else None),
+        ]
 
-    def _strip(self, text: Text, width: int, base: Style) -> Strip:
-        text.truncate(max(width, 0), overflow="ellipsis", pad=True)
-        return Strip(list(text.render(self.app.console, end="")), width).apply_style(base)
+    @staticmethod
+    def _fit(segments: list[Segment], width: int, base: Style) -> Strip:
+        """The segments cut to the width (the last one ends in "…") or padded to it."""
+        length = sum(cell_len(segment.text) for segment in segments)
+        if length > width:
+            last = segments[-1]
+            room = max(width - (length - cell_len(last.text)) - 1, 0)
+            segments = [*segments[:-1], Segment(set_cell_size(last.text, room) + "…", last.style)]
+        return Strip(segments).crop_extend(0, width, None).apply_style(base)
+
+    def _look(self) -> Look:
+        """This widget's styles, resolved once until the CSS or focus changes them: asking
+        for them per line costs more than drawing the line."""
+        if self._styles is None:
+            part = self.get_component_rich_style
+            base = self.rich_style
+            self._styles = Look(
+                base=base,
+                cursor=base + part("paper-list--cursor"),
+                unread=part("paper-list--unread", partial=True),
+                read=part("paper-list--read", partial=True),
+                star=part("paper-list--star", partial=True),
+                code=part("paper-list--code", partial=True),
+                note=part("paper-list--note", partial=True),
+            )
+        return self._styles
+
+    def notify_style_update(self) -> None:
+        self._styles = None
+        self._strips.clear()
+        super().notify_style_update()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.geometry import Region
+
 from tui.widgets.plain_input import PlainInput
 
 PLACEHOLDER = "Search titles and abstracts · topic:peft is:unread is:starred has:code"
@@ -17,3 +19,16 @@ class SearchBox(PlainInput):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder=PLACEHOLDER, id=id)
+
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> SearchBox:
+        """Repaint only: the box has a fixed size, but Input asks for a layout of the whole
+        screen with every character typed (its text width changes), which would repaint
+        every widget on every keystroke."""
+        super().refresh(*regions, repaint=repaint, recompose=recompose)
+        return self
