@@ -64,6 +64,11 @@ def test_help_screen(snap_compare, make_app):
         await steady(pilot)
         await pilot.press("question_mark")
         await steady(pilot)
+        body = pilot.app.screen.query_one("#help-body")
+        sizes = [None, body.virtual_size]
+        while sizes[-1] != sizes[-2]:
+            await pilot.pause(0.05)
+            sizes.append(body.virtual_size)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=before)
 

@@ -29,7 +29,7 @@ from tui.view import Results
 
 FetchRows = Callable[[Sequence[int]], list[PaperRow]]
 CACHE_LIMIT = 20_000
-STRIP_CACHE = 2_000
+STRIP_CACHE = 300
 """Drawn rows kept: typing a word shows many of the same papers keystroke after keystroke."""
 
 
