@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from papershelf.query import Query
-from papershelf.search import Search
+from papershelf.search import TYPING_BUDGET_S, Search
 from papershelf.shelf import open_shelf
 
 KEYS = {" ": "space", "-": "minus"}
@@ -30,7 +30,7 @@ def engine(db: Path, texts: list[str]) -> list[float]:
     """Seconds per keystroke of run + counts + untopiced count on a fresh `Search`."""
     times: list[float] = []
     with open_shelf(db) as shelf:
-        search = Search(shelf.lib)
+        search = Search(shelf.lib, budget=TYPING_BUDGET_S)
         search.run(Query())
         for text in texts:
             for end in range(1, len(text) + 1):

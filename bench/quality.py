@@ -18,6 +18,7 @@ from pathlib import Path
 import importers
 from papershelf.ingest import heading
 from papershelf.query import Query
+from papershelf.search import TYPING_BUDGET_S, Search
 from papershelf.shelf import Shelf, open_shelf
 
 HERE = Path(__file__).resolve().parent
@@ -56,7 +57,9 @@ def target_keys(cases: list[Case], dumps: Path = DUMPS) -> dict[tuple[str, int],
 
 
 def evaluate(shelf: Shelf, cases: list[Case], dumps: Path = DUMPS) -> list[Outcome]:
+    """Each query as the app runs it, under the typing budget: what the reader sees."""
     keys = target_keys(cases, dumps)
+    search = Search(shelf.lib, budget=TYPING_BUDGET_S)
     outcomes = []
     for case in cases:
         row = shelf.lib.conn.execute(
@@ -64,7 +67,7 @@ def evaluate(shelf: Shelf, cases: list[Case], dumps: Path = DUMPS) -> list[Outco
         ).fetchone()
         if row is None:
             raise SystemExit(f"{case.file}#{case.index} is not in the library; import the dumps")
-        found = list(shelf.search.run(Query.parse(case.query), limit=50))
+        found = list(search.run(Query.parse(case.query), limit=50))
         rank = found.index(row[0]) + 1 if row[0] in found else None
         outcomes.append(Outcome(case, rank))
     return outcomes

@@ -15,10 +15,10 @@ Built to answer every keystroke within a few tens of milliseconds at a million p
   words. Stop words and lone letters (a word just begun) are dropped when other words
   remain.
 - Each tier takes at most `CANDIDATES` papers, the newest first, and the tiers share a
-  time budget for reading the indexes (a common word typed so far can match most of a
-  million papers). Later tiers run only while the earlier ones found few papers. So the
-  cost of a keystroke is bounded whatever the library size, while a specific query,
-  which matches few papers, gets all of them.
+  time budget for reading the indexes, short per keystroke and longer for a command (a
+  common word typed so far can match most of a million papers). Later tiers run only
+  while the earlier ones found few papers. So the cost of a keystroke is bounded whatever
+  the library size, while a specific query, which matches few papers, gets all of them.
 - The head of each tier is re-ranked in Python: more query words in the title first,
   then `papershelf.ranking.score` (rare words, whole words and words side by side as in
   the query count most), then newest first.
@@ -45,8 +45,12 @@ CANDIDATES = 2000
 RERANK = 200
 """Papers at the head of the first tier reordered by `ranking.score` (half that of others)."""
 TITLE_CACHE = 20_000
-BUDGET_S = 0.03
-"""How long the indexes may be read for one text; what was found by then is used."""
+TYPING_BUDGET_S = 0.02
+"""How long the indexes may be read for one keystroke's text; what was found by then is
+shown, and the next keystroke comes soon."""
+COMMAND_BUDGET_S = 0.5
+"""The same for a command (the CLI, exports): whole answers matter more than speed, but a
+word in most of a million papers is still cut off."""
 STOPWORDS = frozenset(
     {"a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it"}
     | {"its", "of", "on", "or", "our", "the", "to", "via", "we", "with"}
@@ -60,14 +64,30 @@ class Counts:
     total: int
     states: dict[str, int]
     topics: dict[str, int]
+    capped: bool = False
+    """A text matched more papers than were read (see `Matches.capped`): every number is
+    a lower bound."""
 
 
 @dataclass(frozen=True, slots=True)
 class Matches:
-    """The papers a text matches, best first, and the same papers as a bitmap."""
+    """The papers a text matches, best first, and the same papers as a bitmap.
+
+    `capped`: a tier stopped at `CANDIDATES` papers or at the time budget, so more papers
+    match than these (the newest were kept).
+    """
 
     ranked: list[int]
     bits: int
+    capped: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    """The papers one FTS query gave, newest first; `cut` when more would have matched."""
+
+    pks: list[int]
+    cut: bool
 
 
 def lone_letter(word: str) -> bool:
@@ -99,7 +119,7 @@ class Search:
     Not thread-safe: give each thread its own `Search` on its own `Library`, or serialise.
     """
 
-    def __init__(self, lib: Library, *, budget: float = BUDGET_S) -> None:
+    def __init__(self, lib: Library, *, budget: float = COMMAND_BUDGET_S) -> None:
         self.lib = lib
         self.budget = budget
         self.facets = FacetCache(lib.conn)
@@ -158,8 +178,11 @@ class Search:
             if (n := (members & bits).bit_count())
         }
         scope = self.allowed(query.with_state("all").only_starred(False), facets)
+        capped = False
         if words(query.text):
-            scope &= self.matches(query.text).bits
+            matches = self.matches(query.text)
+            scope &= matches.bits
+            capped = matches.capped
         total = scope.bit_count()
         read = (scope & facets.read).bit_count()
         states = {
@@ -168,7 +191,7 @@ class Search:
             "read": read,
             "starred": (scope & facets.starred).bit_count(),
         }
-        return Counts(total=len(pks), states=states, topics=topics)
+        return Counts(total=len(pks), states=states, topics=topics, capped=capped)
 
     def _current(self) -> Facets:
         facets = self.facets.current()
@@ -228,30 +251,34 @@ class Search:
         """Tiers, each newest first: every word in the title; then, while fewer than
         `RERANK` papers are found, all words but one in the title (three words or more) and
         every word in the abstract; failing all, any word. All share one time budget."""
-        deadline = time.perf_counter() + self.budget
         groups = [self.group(w) for w in kept]
+        deadline = time.perf_counter() + self.budget
         every = " AND ".join(groups)
         tiers = [self._newest(TITLES, every, deadline)]
-        if len(groups) >= 3 and len(tiers[0]) < RERANK:
+        if len(groups) >= 3 and len(tiers[0].pks) < RERANK:
             most = " OR ".join(
                 "(" + " AND ".join(g for j, g in enumerate(groups) if j != i) + ")"
                 for i in range(len(groups))
             )
             tiers.append(self._newest(TITLES, most, deadline))
-        if sum(map(len, tiers)) < RERANK:
+        if sum(len(tier.pks) for tier in tiers) < RERANK:
             tiers.append(self._newest(ABSTRACTS, every, deadline))
-        if not any(tiers) and len(groups) > 1:
+        if not any(tier.pks for tier in tiers) and len(groups) > 1:
             anything = " OR ".join(groups)
             tiers = [self._newest(TITLES, anything, deadline)]
             tiers.append(self._newest(ABSTRACTS, anything, deadline))
-        ranked = self.rank(kept, distinct(tiers, CANDIDATES))
-        return Matches(ranked, bitmaps.from_pks(ranked))
+        taken = distinct([tier.pks for tier in tiers], CANDIDATES)
+        found = set().union(*(tier.pks for tier in tiers))
+        capped = any(tier.cut for tier in tiers) or sum(map(len, taken)) < len(found)
+        ranked = self.rank(kept, taken)
+        return Matches(ranked, bitmaps.from_pks(ranked), capped)
 
-    def _newest(self, table: str, expression: str, deadline: float) -> list[int]:
+    def _newest(self, table: str, expression: str, deadline: float) -> Tier:
         """Up to `CANDIDATES` matches, newest first, as many as can be read by `deadline`."""
         conn = self.lib.conn
         conn.set_progress_handler(lambda: time.perf_counter() > deadline, 2000)
         found: list[int] = []
+        cut = False
         try:
             cursor = conn.execute(
                 f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?",
@@ -260,13 +287,15 @@ class Search:
             while rows := cursor.fetchmany(64):
                 found.extend(pk for (pk,) in rows)
                 if time.perf_counter() > deadline:
+                    cut = True
                     break
         except sqlite3.OperationalError as error:
             if "interrupt" not in str(error):
                 raise
+            cut = True
         finally:
             conn.set_progress_handler(None, 0)
-        return found
+        return Tier(found, cut or len(found) == CANDIDATES)
 
     def rank(self, query_words: list[str], tiers: list[list[int]]) -> list[int]:
         """Title tier first. The head of each tier (`RERANK`) is reordered by how many query

@@ -9,7 +9,9 @@ import pytest
 from factories import PAPERS, write_dump
 
 from papershelf.query import Query
+from papershelf.search import Search
 from papershelf.shelf import Shelf, open_shelf
+from tui.view import Results
 
 EXTRA = [
     (
@@ -86,3 +88,20 @@ def test_topic_filter_and_counts(shelf: Shelf) -> None:
 def test_hostile_search_text_never_crashes(shelf: Shelf, text: str) -> None:
     """Any text typed or pasted into the search box gives results or none, never an error."""
     shelf.search.run(Query.parse(text))
+
+
+def test_counts_say_when_a_text_matches_more_papers_than_were_read(
+    shelf: Shelf, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A word in more papers than a search reads gives the newest ones and says the
+    counts are a lower bound; a word in few papers gives them all, counts exact."""
+    monkeypatch.setattr("papershelf.search.CANDIDATES", 2)
+    search = Search(shelf.lib)
+    common = Query.parse("model")
+    pks = search.run(common)
+    assert len(pks) == 2
+    assert search.counts(common, pks).capped
+    rare = Query.parse("whispering pines")
+    assert not search.counts(rare, search.run(rare)).capped
+    results = Results(common, pks, search.counts(common, pks))
+    assert results.describe({}).endswith("— 2+ papers")

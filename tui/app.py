@@ -17,7 +17,7 @@ from papershelf.config import Settings, SettingsError, load_settings, save_setti
 from papershelf.inbox import Inbox, settings_inbox
 from papershelf.library import Library
 from papershelf.paths import app_config_path
-from papershelf.search import Search
+from papershelf.search import TYPING_BUDGET_S, Search
 from papershelf.shelf import open_shelf
 from papershelf.text import sanitize
 from tui.commands import bindings, key_label
@@ -76,7 +76,7 @@ class PapershelfApp(App[None]):
         """Pushed rather than returned by get_default_screen, which skips a screen's CSS_PATH."""
         return MainScreen(
             self.shelf,
-            Search(self.search_lib),
+            Search(self.search_lib, budget=TYPING_BUDGET_S),
             db_path=self.db_path,
             inbox=self.inbox,
             layout=self.settings.layout,

@@ -42,6 +42,8 @@ class Results:
     untopiced: int = 0
 
     def describe(self, topic_names: Mapping[str, str]) -> str:
-        """The header subtitle: `unread · Quantization · "kv cache" — 12 papers`."""
+        """The header subtitle: `unread · Quantization · "kv cache" — 12 papers`; `2000+
+        papers` when the text matched more papers than the search read."""
         n = len(self.pks)
-        return one_line(f"{self.query.describe(topic_names)} — {n} paper{'s' * (n != 1)}")
+        more = "+" if self.counts.capped else ""
+        return one_line(f"{self.query.describe(topic_names)} — {n}{more} paper{'s' * (n != 1)}")
