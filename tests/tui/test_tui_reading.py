@@ -235,3 +235,21 @@ async def test_f_clears_the_filters_but_keeps_the_search_text(make_app):
         await settle(pilot)
         assert app.screen.sub_title.startswith('"cache" — ')
         assert app.screen.query_one(SearchBox).value == "cache"
+
+
+async def test_a_search_resizes_the_scroll_range_of_a_long_list(make_app, library):
+    """Narrowing a list that still overflows the view scrolls over the new results only:
+    its scrollbar spans them and End lands on the last one."""
+    pks, titles = fresh(library, Query.parse("model"))
+    app = make_app()
+    async with app.run_test(size=(120, 14)) as pilot:
+        await settle(pilot)
+        papers = app.screen.query_one(PaperList)
+        height = papers.scrollable_content_region.height
+        assert len(fresh(library)[0]) > len(pks) > height
+        await pilot.press("slash", *"model")
+        await settle(pilot)
+        assert papers.vertical_scrollbar.window_virtual_size == len(pks)
+        assert papers.max_scroll_y == len(pks) - height
+        await pilot.press("enter", "end")
+        assert titles[-1][:40] in list_lines(app)[-1]

@@ -98,7 +98,7 @@ class PaperList(ScrollView, can_focus=True):
     def watch_results(self, old: Results | None, new: Results | None) -> None:
         self._rows.clear()
         count = len(self.pks)
-        self.virtual_size = Size(self.size.width, count)
+        self._size_rows(count)
         target = 0
         if old is not None and new is not None and old.query == new.query:
             target = self._position_of(self._pk, fallback=self.cursor)
@@ -108,6 +108,24 @@ class PaperList(ScrollView, can_focus=True):
         self._follow_cursor()
         self._announce()
         self.refresh()
+
+    def _size_rows(self, count: int) -> None:
+        """Size the scroll range for `count` rows.
+
+        A new virtual size lays out the whole screen, and a layout redraws every pane's
+        scrollbar; typing changes the count with nearly every key. While the list is taller
+        than the view before and after, only the scrollbar's range changes, so it is set
+        on the scrollbar alone; a list that starts or stops needing one is laid out.
+        """
+        size = Size(self.size.width, count)
+        if size == self.virtual_size:
+            return
+        height = self.scrollable_content_region.height
+        if self.show_vertical_scrollbar and min(count, self.virtual_size.height) > height:
+            self.set_reactive(PaperList.virtual_size, size)
+            self.vertical_scrollbar.window_virtual_size = count
+        else:
+            self.virtual_size = size
 
     def watch_revision(self) -> None:
         """The library changed under us (read, starred): forget the rows seen."""
