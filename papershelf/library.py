@@ -154,6 +154,12 @@ class Library:
 
         return sqlite_utils.Database(self.conn)
 
+    def wait_at_most(self, seconds: float) -> None:
+        """How long a write waits for another writer before `LibraryBusy`. A front end
+        that writes on its UI thread keeps it short, so an import running in another
+        process never freezes it for the whole busy timeout."""
+        self.conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+
     def close(self) -> None:
         self.conn.close()
 

@@ -25,6 +25,10 @@ from tui.messages import LayoutChosen
 from tui.providers import ListFilters, PaperCommands, TopicFilters
 from tui.screens.main import MainScreen
 
+KEY_WRITE_WAIT_S = 1.0
+"""A key that writes (read, star, note, lists) waits this long for another process's
+import to commit, then says "library busy": the app's writes run on its UI thread."""
+
 
 class PapershelfApp(App[None]):
     """Raises LibraryError (or TopicConfigError) on construction when the library cannot
@@ -60,6 +64,7 @@ class PapershelfApp(App[None]):
         self.browser = browser
         self.inbox = Inbox(inbox or settings_inbox(self.settings))
         self.shelf = open_shelf(self.db_path)
+        self.shelf.lib.wait_at_most(KEY_WRITE_WAIT_S)
         self.search_lib = Library(self.db_path)
         self.keymap = dict(self.settings.keys)
         self.set_keymap(self.keymap)
