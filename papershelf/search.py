@@ -19,6 +19,8 @@ Built to answer every keystroke within a few tens of milliseconds at a million p
   common word typed so far can match most of a million papers). Later tiers run only
   while the earlier ones found few papers. So the cost of a keystroke is bounded whatever
   the library size, while a specific query, which matches few papers, gets all of them.
+  A text the short budget cut off can be read again with the long one (`finish`), which
+  the app does once typing pauses, so the answer it settles on is whole.
 - The head of each tier is re-ranked in Python: more query words in the title first,
   then `papershelf.ranking.score` (rare words, whole words and words side by side as in
   the query count most), then newest first.
@@ -29,7 +31,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from papershelf import bitmaps
@@ -67,6 +69,8 @@ class Counts:
     capped: bool = False
     """A text matched more papers than were read (see `Matches.capped`): every number is
     a lower bound."""
+    hurried: bool = False
+    """See `Matches.hurried`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,20 +78,24 @@ class Matches:
     """The papers a text matches, best first, and the same papers as a bitmap.
 
     `capped`: a tier stopped at `CANDIDATES` papers or at the time budget, so more papers
-    match than these (the newest were kept).
+    match than these (the newest were kept). `hurried`: a budget shorter than
+    `COMMAND_BUDGET_S` stopped it, so `Search.finish` would find more.
     """
 
     ranked: list[int]
     bits: int
     capped: bool = False
+    hurried: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Tier:
-    """The papers one FTS query gave, newest first; `cut` when more would have matched."""
+    """The papers one FTS query gave, newest first; `cut` when more would have matched,
+    `hurried` when the clock cut it."""
 
     pks: list[int]
     cut: bool
+    hurried: bool = False
 
 
 def lone_letter(word: str) -> bool:
@@ -178,11 +186,11 @@ class Search:
             if (n := (members & bits).bit_count())
         }
         scope = self.allowed(query.with_state("all").only_starred(False), facets)
-        capped = False
+        capped = hurried = False
         if words(query.text):
             matches = self.matches(query.text)
             scope &= matches.bits
-            capped = matches.capped
+            capped, hurried = matches.capped, matches.hurried
         total = scope.bit_count()
         read = (scope & facets.read).bit_count()
         states = {
@@ -191,7 +199,7 @@ class Search:
             "read": read,
             "starred": (scope & facets.starred).bit_count(),
         }
-        return Counts(total=len(pks), states=states, topics=topics, capped=capped)
+        return Counts(total=len(pks), states=states, topics=topics, capped=capped, hurried=hurried)
 
     def _current(self) -> Facets:
         facets = self.facets.current()
@@ -226,18 +234,41 @@ class Search:
 
     def matches(self, text: str) -> Matches:
         """The papers matching a text, ranked; the last few texts are kept."""
-        query_words = words(text)
-        kept = [w for w in query_words if w not in STOPWORDS and not lone_letter(w)]
-        key = " ".join(kept or query_words)
+        key = self._key(text)
         found = self._matches.get(key)
         if found is None:
-            found = self._search(key.split())
-            self._matches[key] = found
-            if len(self._matches) > 16:
-                self._matches.popitem(last=False)
+            found = self._search(key.split(), self.budget)
+            self._keep(key, found)
         else:
             self._matches.move_to_end(key)
         return found
+
+    def finish(self, text: str, stop: Callable[[], bool] = lambda: False) -> bool:
+        """Read a text the budget cut off again, with `COMMAND_BUDGET_S`, so later views
+        of it are whole. The app calls this once typing pauses; `stop` (checked while the
+        indexes are read) gives up for a newer keystroke, and then False is returned."""
+        key = self._key(text)
+        self._current()
+        if key not in self._matches or not self._matches[key].hurried:
+            return True
+        found = self._search(key.split(), max(self.budget, COMMAND_BUDGET_S), stop)
+        if stop():
+            return False
+        self._keep(key, found)
+        return True
+
+    def _key(self, text: str) -> str:
+        """The words of a text that search: stop words and lone letters go while others
+        remain, so `the kv c` and `kv` share one answer."""
+        query_words = words(text)
+        kept = [w for w in query_words if w not in STOPWORDS and not lone_letter(w)]
+        return " ".join(kept or query_words)
+
+    def _keep(self, key: str, found: Matches) -> None:
+        self._matches[key] = found
+        self._matches.move_to_end(key)
+        if len(self._matches) > 16:
+            self._matches.popitem(last=False)
 
     def variants(self, word: str) -> tuple[str, ...]:
         """The index words one query word stands for: expansions, then corrections."""
@@ -247,36 +278,45 @@ class Search:
         """The FTS expression for one query word: any of the index words it stands for."""
         return "(" + " OR ".join(f'"{term}"' for term in self.variants(word)) + ")"
 
-    def _search(self, kept: list[str]) -> Matches:
+    def _search(
+        self, kept: list[str], budget: float, stop: Callable[[], bool] = lambda: False
+    ) -> Matches:
         """Tiers, each newest first: every word in the title; then, while fewer than
         `RERANK` papers are found, all words but one in the title (three words or more) and
         every word in the abstract; failing all, any word. All share one time budget."""
         groups = [self.group(w) for w in kept]
-        deadline = time.perf_counter() + self.budget
+        deadline = time.perf_counter() + budget
+
+        def newest(table: str, expression: str) -> Tier:
+            return self._newest(table, expression, deadline, stop)
+
         every = " AND ".join(groups)
-        tiers = [self._newest(TITLES, every, deadline)]
+        tiers = [newest(TITLES, every)]
         if len(groups) >= 3 and len(tiers[0].pks) < RERANK:
             most = " OR ".join(
                 "(" + " AND ".join(g for j, g in enumerate(groups) if j != i) + ")"
                 for i in range(len(groups))
             )
-            tiers.append(self._newest(TITLES, most, deadline))
+            tiers.append(newest(TITLES, most))
         if sum(len(tier.pks) for tier in tiers) < RERANK:
-            tiers.append(self._newest(ABSTRACTS, every, deadline))
+            tiers.append(newest(ABSTRACTS, every))
         if not any(tier.pks for tier in tiers) and len(groups) > 1:
             anything = " OR ".join(groups)
-            tiers = [self._newest(TITLES, anything, deadline)]
-            tiers.append(self._newest(ABSTRACTS, anything, deadline))
+            tiers = [newest(TITLES, anything), newest(ABSTRACTS, anything)]
         taken = distinct([tier.pks for tier in tiers], CANDIDATES)
         found = set().union(*(tier.pks for tier in tiers))
         capped = any(tier.cut for tier in tiers) or sum(map(len, taken)) < len(found)
+        hurried = budget < COMMAND_BUDGET_S and any(tier.hurried for tier in tiers)
         ranked = self.rank(kept, taken)
-        return Matches(ranked, bitmaps.from_pks(ranked), capped)
+        return Matches(ranked, bitmaps.from_pks(ranked), capped, hurried)
 
-    def _newest(self, table: str, expression: str, deadline: float) -> Tier:
-        """Up to `CANDIDATES` matches, newest first, as many as can be read by `deadline`."""
+    def _newest(
+        self, table: str, expression: str, deadline: float, stop: Callable[[], bool]
+    ) -> Tier:
+        """Up to `CANDIDATES` matches, newest first, as many as can be read by `deadline`
+        (or until `stop` says so)."""
         conn = self.lib.conn
-        conn.set_progress_handler(lambda: time.perf_counter() > deadline, 2000)
+        conn.set_progress_handler(lambda: time.perf_counter() > deadline or stop(), 2000)
         found: list[int] = []
         cut = False
         try:
@@ -286,7 +326,7 @@ class Search:
             )
             while rows := cursor.fetchmany(64):
                 found.extend(pk for (pk,) in rows)
-                if time.perf_counter() > deadline:
+                if len(rows) == 64 and time.perf_counter() > deadline:
                     cut = True
                     break
         except sqlite3.OperationalError as error:
@@ -295,7 +335,7 @@ class Search:
             cut = True
         finally:
             conn.set_progress_handler(None, 0)
-        return Tier(found, cut or len(found) == CANDIDATES)
+        return Tier(found, cut or len(found) == CANDIDATES, hurried=cut)
 
     def rank(self, query_words: list[str], tiers: list[list[int]]) -> list[int]:
         """Title tier first. The head of each tier (`RERANK`) is reordered by how many query

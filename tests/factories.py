@@ -67,3 +67,14 @@ def write_dump(directory: Path, name: str, text: str | None = None, **kwargs: ob
     path = directory / name
     path.write_text(text if text is not None else dump_text(**kwargs), encoding="utf-8")  # type: ignore[arg-type]
     return path
+
+
+def numbered_papers(count: int, word: str = "lantern") -> list[tuple[str, str]]:
+    """`count` distinct papers that all hold `word`, in title and abstract."""
+    return [
+        (
+            f"{word.title()} Routing for Benchmark Suite {n}",
+            f"A {word} model evaluated on benchmark suite number {n}.",
+        )
+        for n in range(count)
+    ]

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from factories import PAPERS, write_dump
+from factories import PAPERS, numbered_papers, write_dump
 
 from papershelf.query import Query
 from papershelf.search import Search
@@ -105,3 +105,21 @@ def test_counts_say_when_a_text_matches_more_papers_than_were_read(
     assert not search.counts(rare, search.run(rare)).capped
     results = Results(common, pks, search.counts(common, pks))
     assert results.describe({}).endswith("— 2+ papers")
+
+
+def test_a_text_the_clock_cut_off_is_read_in_whole_by_finish(tmp_path: Path) -> None:
+    """A budget too short for a common word gives some of its papers and says so;
+    `finish` reads them all with the command budget and the counts become exact, unless
+    a newer keystroke stops it first."""
+    with open_shelf(tmp_path / "library.db", topics_path=tmp_path / "none.toml") as shelf:
+        shelf.import_file(write_dump(tmp_path, "many.txt", papers=numbered_papers(600)))
+        query = Query.parse("lantern")
+        search = Search(shelf.lib, budget=0.0)
+        hurried = search.counts(query)
+        assert hurried.hurried and hurried.capped and hurried.total < 600
+        assert not search.finish("lantern", stop=lambda: True)
+        assert search.counts(query).hurried
+        assert search.finish("lantern")
+        whole = search.counts(query)
+        assert (whole.total, whole.capped, whole.hurried) == (600, False, False)
+        assert not Search(shelf.lib).counts(query).hurried

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from factories import numbered_papers, write_dump
 from tui_helpers import detail_text, list_lines, settle
 
 from papershelf.library import Library
 from papershelf.query import Query
 from papershelf.search import Search
+from papershelf.shelf import open_shelf
 from tui.widgets.paper_detail import PaperDetail
 from tui.widgets.paper_list import PaperList
 from tui.widgets.search_box import SearchBox
@@ -34,6 +36,25 @@ async def test_search_updates_list_and_subtitle_as_you_type(make_app, library):
         assert isinstance(app.focused, SearchBox)
         await pilot.press("enter")
         assert isinstance(app.focused, PaperList)
+
+
+async def test_a_search_cut_off_while_typing_is_completed_after_a_pause(
+    make_app, tmp_path, monkeypatch
+):
+    """When the keystroke budget cuts a common word off, the header says "+"; a pause in
+    the typing searches it in whole, and the exact count and every paper appear."""
+    monkeypatch.setattr("tui.app.TYPING_BUDGET_S", 0.0)
+    db = tmp_path / "many.db"
+    with open_shelf(db, topics_path=tmp_path / "none.toml") as shelf:
+        shelf.import_file(write_dump(tmp_path, "many.txt", papers=numbered_papers(600)))
+    app = make_app(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"lantern")
+        await settle(pilot)
+        assert app.screen.sub_title == '"lantern" — 600 papers'
+        assert len(app.screen.query_one(PaperList).pks) == 600
+        assert isinstance(app.focused, SearchBox)
 
 
 async def test_down_in_the_search_box_moves_into_the_list(make_app):

@@ -68,6 +68,8 @@ JUMP_AT_ONCE = 2000
 """Papers `n` looks through before answering; a longer search goes on in a worker."""
 DETAIL_AFTER_TYPING = 0.15
 """Seconds of no typing before the detail pane shows the highlighted paper."""
+WHOLE_AFTER_TYPING = 0.25
+"""Seconds of no typing before a text the keystroke budget cut off is searched in whole."""
 
 
 def freeze_what_lives() -> None:
@@ -126,6 +128,7 @@ class MainScreen(PaperActions, ListActions, FileActions, Screen[None]):
         self.inbox_busy = False
         self.held: list[Callable[[], None]] | None = None
         self.detail_timer: Timer | None = None
+        self.whole_timer: Timer | None = None
         self.keymap = keymap
         self.settings_path = settings_path
         self.today = today
@@ -171,16 +174,32 @@ class MainScreen(PaperActions, ListActions, FileActions, Screen[None]):
         self.view = combine(self.filters, self.search_text)
 
     def watch_view(self, view: Query) -> None:
+        self.stop_whole_timer()
         self.run_search(view)
 
     def show_results(self, results: Results) -> None:
-        """Take a finished search, unless the reader has typed on since it started."""
+        """Take a finished search, unless the reader has typed on since it started. If
+        the keystroke budget cut its text off, search it in whole when typing pauses."""
         if results.query != self.view:
             return
         if self.results is None:
             self.call_after_refresh(freeze_what_lives)
         self.results = results
         self.sub_title = results.describe(self.topic_names)
+        self.stop_whole_timer()
+        if results.counts.hurried:
+            self.whole_timer = self.set_timer(
+                WHOLE_AFTER_TYPING, lambda: self.search_whole(results.query)
+            )
+
+    def search_whole(self, view: Query) -> None:
+        self.whole_timer = None
+        self.run_search(view, whole=True)
+
+    def stop_whole_timer(self) -> None:
+        if self.whole_timer is not None:
+            self.whole_timer.stop()
+            self.whole_timer = None
 
     def refresh_results(self) -> None:
         """The library changed: show fresh rows and lists now, fresh counts when they come."""
@@ -284,13 +303,17 @@ class MainScreen(PaperActions, ListActions, FileActions, Screen[None]):
     # Workers --------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def run_search(self, view: Query) -> None:
-        """Search on the search connection; a newer search cancels this one's result."""
+    def run_search(self, view: Query, *, whole: bool = False) -> None:
+        """Search on the search connection; a newer search cancels this one's result.
+        `whole` first reads again a text the keystroke budget cut off; a newer search
+        stops that reading too."""
         worker = get_current_worker()
         with self.search_lock:
             if worker.is_cancelled:
                 return
             try:
+                if whole and not self.searcher.finish(view.text, lambda: worker.is_cancelled):
+                    return
                 results = search_view(self.searcher, view)
             except LibraryError as error:
                 self.app.notify(f"Search failed: {error}", severity="error", markup=False)
