@@ -11,11 +11,19 @@ import re
 import sys
 from pathlib import Path
 
-from test_tmux import Terminal, app_env, papershelf, search_json, shows_app, terminal
+from test_tmux import (
+    Terminal,
+    app_env,
+    papershelf,
+    real_library,
+    search_json,
+    shows_app,
+    terminal,
+)
 
 from papershelf.sample import sample_files
 
-__all__ = ["terminal"]  # the fixture, imported so these tests get their own tmux server
+__all__ = ["real_library", "terminal"]  # fixtures; these tests get their own tmux server
 
 QUERY = "quantization"
 
@@ -26,21 +34,38 @@ def sample_library(script: Path, tmp_path: Path) -> Path:
     return db
 
 
+def search_in_one_burst(
+    terminal: Terminal, script: Path, db: Path, word: str
+) -> tuple[list[str], str]:
+    """Open the app, type `/word` at once and wait for the header with the CLI's count.
+    Returns the hits, best first, and the settled screen, on which no row of a paper the
+    search left out may stay behind (the list repaints only the rows that changed)."""
+    hits = [str(paper["id"]) for paper in search_json(script, db, word)]
+    others = [
+        str(paper["title"])[:20]
+        for paper in search_json(script, db)
+        if str(paper["id"]) not in hits
+    ]
+    terminal.start([str(script), "--db", str(db)], app_env())
+    terminal.wait_for(shows_app, "the app")
+    before = terminal.wait_settled()
+    assert any(title in before for title in others), before
+    terminal.type("/" + word)
+    header = f'"{word}" — {len(hits)} papers'
+    terminal.wait_for(lambda screen: header in screen, f"the header {header!r}")
+    screen = terminal.wait_settled()
+    assert not [title for title in others if title in screen], f"rows left behind:\n{screen}"
+    return hits, screen
+
+
 def test_a_search_typed_in_one_burst_lands_in_the_search_box(
     terminal: Terminal, papershelf_script: Path, tmp_path: Path
 ) -> None:
     """`/quantization` sent at once searches (no letter runs a command); Enter and Space
     sent at once then mark the first hit read."""
     db = sample_library(papershelf_script, tmp_path)
-    hits = [str(paper["id"]) for paper in search_json(papershelf_script, db, QUERY)]
+    hits, screen = search_in_one_burst(terminal, papershelf_script, db, QUERY)
     assert len(hits) > 1
-
-    terminal.start([str(papershelf_script), "--db", str(db)], app_env())
-    terminal.wait_for(shows_app, "the app")
-    terminal.wait_settled()
-    terminal.type("/" + QUERY)
-    header = f'"{QUERY}" — {len(hits)} papers'
-    screen = terminal.wait_for(lambda screen: header in screen, f"the header {header!r}")
     assert "Paper topics" not in screen
     assert re.search(rf"^▊\s+{QUERY}\s+▎$", screen, re.MULTILINE), screen
     terminal.press("Enter", "Space")
@@ -53,6 +78,15 @@ def test_a_search_typed_in_one_burst_lands_in_the_search_box(
 
     assert status == 0, output
     assert [paper["id"] for paper in search_json(papershelf_script, db, "--read")] == [hits[0]]
+
+
+def test_a_long_list_narrowed_to_another_shows_no_row_left_behind(
+    terminal: Terminal, papershelf_script: Path, real_library: Path
+) -> None:
+    """A search whose hits still overflow the list repaints only the rows that changed;
+    no row of a paper it leaves out may stay on screen."""
+    hits, _ = search_in_one_burst(terminal, papershelf_script, real_library, "language")
+    assert len(hits) > 40
 
 
 BROKEN_APP = """\

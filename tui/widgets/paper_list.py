@@ -45,6 +45,29 @@ class Look(NamedTuple):
     note: Style
 
 
+def runs(numbers: list[int]) -> list[tuple[int, int]]:
+    """Ascending numbers as (first, length) runs of consecutive ones: one region per run."""
+    found: list[tuple[int, int]] = []
+    for n in numbers:
+        if found and found[-1][0] + found[-1][1] == n:
+            found[-1] = (found[-1][0], found[-1][1] + 1)
+        else:
+            found.append((n, 1))
+    return found
+
+
+class InView(NamedTuple):
+    """What the rows in view show: the first row's position, the cursor, their papers."""
+
+    top: int
+    cursor: int
+    pks: tuple[int, ...]
+
+    def paints(self, y: int) -> tuple[int | None, bool]:
+        """What line `y` of the view is drawn from."""
+        return (self.pks[y] if y < len(self.pks) else None, self.top + y == self.cursor)
+
+
 class PaperList(ScrollView, can_focus=True):
     """Reads `results` and `revision` from the screen; posts `Highlighted` and `Opened`."""
 
@@ -59,9 +82,11 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--note",
     }
 
-    results: reactive[Results | None] = reactive(None)
-    revision: reactive[int] = reactive(0)
-    cursor: reactive[int] = reactive(0)
+    results: reactive[Results | None] = reactive(None, repaint=False)
+    revision: reactive[int] = reactive(0, repaint=False)
+    cursor: reactive[int] = reactive(0, repaint=False)
+    """The watchers repaint what changed: a whole repaint of the list per keystroke or
+    per cursor move costs more than all the rest of it."""
 
     class Highlighted(Message):
         """The paper under the cursor changed (None: the list is empty)."""
@@ -96,6 +121,7 @@ class PaperList(ScrollView, can_focus=True):
     # State from the screen -------------------------------------------------------------
 
     def watch_results(self, old: Results | None, new: Results | None) -> None:
+        shown = self._in_view(old.pks if old is not None else ())
         self._rows.clear()
         count = len(self.pks)
         self._size_rows(count)
@@ -107,7 +133,27 @@ class PaperList(ScrollView, can_focus=True):
         self.set_reactive(PaperList.cursor, max(0, min(target, count - 1)))
         self._follow_cursor()
         self._announce()
-        self.refresh()
+        self._refresh_changed(shown)
+
+    def _in_view(self, pks: Sequence[int]) -> InView:
+        top = round(self.scroll_offset.y)
+        return InView(
+            top, self.cursor, tuple(pks[top : top + self.scrollable_content_region.height])
+        )
+
+    def _refresh_changed(self, shown: InView) -> None:
+        """Repaint only the rows whose paper or cursor changed since `shown`: typing on
+        in a word often keeps the same papers in view, and painting is most of the cost
+        of a keystroke."""
+        now = self._in_view(self.pks)
+        if now.top != shown.top or not now.pks or not shown.pks:
+            self.refresh()
+            return
+        changed = [
+            y for y in range(max(len(now.pks), len(shown.pks))) if now.paints(y) != shown.paints(y)
+        ]
+        for start, count in runs(changed):
+            self.refresh_lines(now.top + start, count)
 
     def _size_rows(self, count: int) -> None:
         """Size the scroll range for `count` rows.
@@ -136,10 +182,11 @@ class PaperList(ScrollView, can_focus=True):
     def validate_cursor(self, cursor: int) -> int:
         return max(0, min(cursor, len(self.pks) - 1))
 
-    def watch_cursor(self) -> None:
+    def watch_cursor(self, old: int, new: int) -> None:
         self._follow_cursor()
         self._announce()
-        self.refresh()
+        self.refresh_lines(old)
+        self.refresh_lines(new)
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.pks))
