@@ -257,7 +257,12 @@ class MainScreen(PaperActions, ListActions, FileActions, Screen[None]):
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
+        """Every keystroke restarts the detail pane's wait: a pause in the typing, not in
+        the highlight, shows the paper (typing on often keeps the same first hit)."""
         self.search_text = event.value
+        if self.detail_timer is not None:
+            self.detail_timer.stop()
+            self.detail_timer = self.set_timer(DETAIL_AFTER_TYPING, self.show_highlighted)
 
     @on(ShowState)
     def show_state(self, event: ShowState) -> None:

@@ -161,15 +161,19 @@ class PaperList(ScrollView, can_focus=True):
         A new virtual size lays out the whole screen, and a layout redraws every pane's
         scrollbar; typing changes the count with nearly every key. While the list is taller
         than the view before and after, only the scrollbar's range changes, so it is set
-        on the scrollbar alone; a list that starts or stops needing one is laid out.
+        on the scrollbar alone; while it fits the view before and after, nothing but the
+        rows changes. Only a list that starts or stops needing a scrollbar is laid out.
         """
         size = Size(self.size.width, count)
         if size == self.virtual_size:
             return
         height = self.scrollable_content_region.height
-        if self.show_vertical_scrollbar and min(count, self.virtual_size.height) > height:
+        before = self.virtual_size.height
+        if self.show_vertical_scrollbar and min(count, before) > height:
             self.set_reactive(PaperList.virtual_size, size)
             self.vertical_scrollbar.window_virtual_size = count
+        elif not self.show_vertical_scrollbar and max(count, before) <= height:
+            self.set_reactive(PaperList.virtual_size, size)
         else:
             self.virtual_size = size
 
