@@ -281,6 +281,9 @@ class Retopic:
     pks: tuple[int, ...]
     slug: str
     add: bool = True
+    name: str = ""
+    """The topic's name, for messages ("Undone: added topic Quantization ..."); the slug
+    when not given."""
 
     def run(self, conn: sqlite3.Connection) -> Outcome:
         if conn.execute("SELECT 1 FROM topics WHERE slug = ?", (self.slug,)).fetchone() is None:
@@ -298,6 +301,7 @@ class Retopic:
         return changed, (before.only(todo),)
 
     def describe(self, changed: int) -> str:
+        name = self.name or self.slug
         if self.add:
-            return f"added topic {self.slug} to {papers(changed)}"
-        return f"removed topic {self.slug} from {papers(changed)}"
+            return f"added topic {name} to {papers(changed)}"
+        return f"removed topic {name} from {papers(changed)}"

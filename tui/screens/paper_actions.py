@@ -176,7 +176,7 @@ class PaperActions:
                 return
             name = self.topic_names.get(change.slug, change.slug)
             done = f"Added topic {name}." if change.add else f"Removed topic {name}."
-            self.apply(Retopic((pk,), change.slug, change.add), lambda _: done)
+            self.apply(Retopic((pk,), change.slug, change.add, name), lambda _: done)
 
         self.app.push_screen(TopicEditor(paper.title, paper.topics, self.topic_names), apply)
 
