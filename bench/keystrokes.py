@@ -21,6 +21,7 @@ from pathlib import Path
 from papershelf.query import Query
 from papershelf.search import TYPING_BUDGET_S, Search
 from papershelf.shelf import open_shelf
+from tui.app import PapershelfApp  # before Textual: the app sets its frame rate
 
 KEYS = {" ": "space", "-": "minus"}
 SIZE = (140, 45)
@@ -60,7 +61,6 @@ async def typed(db: Path, texts: list[str], settings: Path) -> list[float]:
     """
     from textual import events
 
-    from tui.app import PapershelfApp
     from tui.screens.main import MainScreen
     from tui.view import Results
     from tui.widgets.paper_list import PaperList

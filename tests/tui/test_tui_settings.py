@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import tomllib
 
 import pytest
@@ -130,3 +133,17 @@ async def test_q_quits(make_app):
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
+
+
+@pytest.mark.parametrize(("own", "expected"), [(None, "120"), ("30", "30")])
+def test_the_app_paints_up_to_120_frames_a_second(own: str | None, expected: str) -> None:
+    """Results wait less for their frame at 120 fps than at Textual's 60; a reader's own
+    TEXTUAL_FPS wins. Textual reads it when first imported, so a fresh process shows it."""
+    env = {k: v for k, v in os.environ.items() if k != "TEXTUAL_FPS"}
+    if own is not None:
+        env["TEXTUAL_FPS"] = own
+    code = "import tui.app; from textual import constants; print(constants.MAX_FPS)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == expected
