@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from papershelf.sample import sample_files
+
 ROOT = Path(__file__).resolve().parents[1]
 DUMPS = ROOT.parent / "shared" / "dumps"
 TOP5_ON_REAL_PAPERS = 1.00
@@ -70,3 +72,16 @@ def test_ranking_puts_real_targets_in_the_top_five(tmp_path: Path, papershelf_sc
     found = re.search(r"top-5 (\d\.\d\d)", bench("bench.quality", "--db", str(db)))
     assert found is not None
     assert float(found.group(1)) >= TOP5_ON_REAL_PAPERS - 0.1
+
+
+def test_sql_floor_times_each_write_of_an_imported_library(
+    tmp_path: Path, papershelf_script: Path
+) -> None:
+    """`python -m bench.sql_floor` rewrites a library's rows and says what SQLite costs."""
+    db = tmp_path / "sample.db"
+    subprocess.run(
+        [papershelf_script, "--db", db, "import", *sample_files()], check=True, timeout=300
+    )
+    out = bench("bench.sql_floor", "--db", str(db))
+    assert re.search(r"^40 papers: \d+ us a paper of SQLite writes \(papers \d+, ", out), out
+    assert "fts" in out and "papers/s with no Python work" in out
