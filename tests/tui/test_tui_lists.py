@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.command import CommandPalette
 from textual.widgets import Input, Static
-from tui_helpers import detail_text, settle
+from tui_helpers import detail_text, palette_offers, settle
 
 from papershelf.library import Library
 from papershelf.lists import AddToList, members, summaries
@@ -133,7 +133,7 @@ async def test_palette_creates_renames_and_deletes_lists(make_app, library):
         await settle(pilot)
         await pilot.press("ctrl+p", *"new list")
         assert isinstance(app.screen, CommandPalette)
-        await pilot.pause(0.5)
+        await palette_offers(pilot, "new list")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ListDialog)
@@ -207,7 +207,7 @@ async def test_list_names_that_look_like_markup_are_shown_as_typed(make_app, lib
         await settle(pilot)
         assert app.notes[-1][0] == f'Removed from list "{name}".'
         await pilot.press("ctrl+p", *"list: [@click")
-        await pilot.pause(0.5)
+        await palette_offers(pilot, "[@click")
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.sub_title == f"list {name} — 0 papers"

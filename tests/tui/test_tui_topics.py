@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.command import CommandPalette, Matcher
 from textual.widgets import Input
-from tui_helpers import detail_text, settle
+from tui_helpers import detail_text, palette_offers, settle
 
 from papershelf.library import Library
 from papershelf.query import Query
@@ -119,12 +119,12 @@ async def test_the_palette_runs_commands_and_topic_filters(make_app):
         await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"unread only")
-        await pilot.pause(0.5)
+        await palette_offers(pilot, "unread only")
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.sub_title.startswith("unread — ")
         await pilot.press("ctrl+p", *"topic quantization")
-        await pilot.pause(0.5)
+        await palette_offers(pilot, "quantization")
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.sub_title.startswith("unread · Quantization — ")

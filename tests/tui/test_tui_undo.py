@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.command import CommandPalette
-from tui_helpers import detail_text, list_lines, settle
+from tui_helpers import detail_text, list_lines, palette_offers, settle
 
 from papershelf.library import Library
 from papershelf.lists import AddToList, members, summaries
@@ -64,7 +64,7 @@ async def test_marking_the_view_read_says_how_many_and_z_takes_it_back(make_app,
         await settle(pilot)
         await pilot.press("slash", *"adapter", "enter", "ctrl+p", *"mark view read")
         assert isinstance(app.screen, CommandPalette)
-        await pilot.pause(0.5)
+        await palette_offers(pilot, "mark view read")
         await pilot.press("enter")
         await settle(pilot)
         n = len(hits)

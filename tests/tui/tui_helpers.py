@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from textual import events
+from textual.command import CommandList
 from textual.notifications import SeverityLevel
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -64,6 +66,22 @@ async def settle(pilot: Pilot[Any]) -> None:
     else:
         raise AssertionError("the main screen kept starting timers and never settled")
     await pilot.pause()
+
+
+async def palette_offers(pilot: Pilot[Any], wanted: str, timeout: float = 10.0) -> None:
+    """Wait until the command palette highlights a hit containing `wanted`: it searches
+    in the background, so Enter pressed at once could run nothing, or an earlier hit."""
+    deadline = time.monotonic() + timeout
+    while True:
+        hits = pilot.app.screen.query_one(CommandList)
+        index = hits.highlighted
+        if index is not None:
+            prompt = str(hits.get_option_at_index(index).prompt)
+            if wanted.casefold() in prompt.casefold():
+                return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the command palette never offered {wanted!r}")
+        await pilot.pause(0.05)
 
 
 async def steady(pilot: Pilot[Any]) -> None:
