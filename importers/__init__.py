@@ -7,6 +7,7 @@ dump never sits in memory as a list. Nothing here touches SQLite or imports Text
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ __all__ = [
     "open_dump",
     "parse_text",
     "register",
+    "text_dump",
 ]
 
 
@@ -63,7 +65,8 @@ def _format(name: str) -> Format:
 
 @dataclass(slots=True)
 class Dump:
-    """An opened, validated, not-yet-parsed dump file.
+    """An opened, validated, not-yet-parsed dump file, or a dump held in memory (`text`,
+    a listing fetched from Hugging Face), which `path` then only names.
 
     `warnings` starts with what opening found (an encoding fallback) and gains one
     "path:line: message" entry per repair as `papers()` is iterated; each iteration
@@ -78,6 +81,17 @@ class Dump:
     warnings: list[str] = field(default_factory=list)
     opening_warnings: tuple[str, ...] = field(default=(), repr=False)
     errors: str = "strict"
+    text: str | None = field(default=None, repr=False)
+
+    @property
+    def origin(self) -> str:
+        """The source as the library records it: a file's absolute path, or the name."""
+        return self.path if self.text is not None else str(Path(self.path).resolve())
+
+    def open(self) -> TextIO:
+        if self.text is not None:
+            return io.StringIO(self.text, newline=None)
+        return open(self.path, encoding=self.encoding, errors=self.errors, newline=None)
 
     def papers(self) -> Iterator[ParsedPaper]:
         """Stream the papers; raises DumpError part-way on structure no repair can fix."""
@@ -89,9 +103,7 @@ class Dump:
 
         count = 0
         try:
-            with open(
-                self.path, encoding=self.encoding, errors=self.errors, newline=None
-            ) as stream:
+            with self.open() as stream:
                 for paper in fmt.parse(stream, warn):
                     count += 1
                     yield paper
@@ -122,6 +134,22 @@ def open_dump(path: str | Path, encoding: str | None = None) -> Dump:
         warnings=list(checked.warnings),
         opening_warnings=checked.warnings,
         errors=checked.errors,
+    )
+
+
+def text_dump(name: str, text: str) -> Dump:
+    """A dump held in memory, checked like a file; `name` stands for its path."""
+    fmt = next((fmt for fmt in FORMATS if fmt.sniff(text[:HEAD_BYTES])), None)
+    if fmt is None:
+        raise DumpError(name, f"not a Hugging Face Daily Papers dump: {_why_not(text)}")
+    data = text.encode("utf-8")
+    return Dump(
+        path=name,
+        format=fmt.name,
+        encoding="utf-8",
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        text=text,
     )
 
 

@@ -1,10 +1,14 @@
 """Hugging Face Daily Papers API responses saved as JSON.
 
 The API returns a list of entries, each with a `paper` object (`id`, `title`, `summary`,
-`authors: [{name}]`, `publishedAt`, `upvotes`, and where present `githubRepo` and
-`projectPage`); a saved response may also sit under a key (`{"papers": [...]}`), and a
-bare list of paper objects is read the same way. The arXiv id becomes the paper's arXiv
-id and gives its arxiv.org and huggingface.co/papers links.
+`authors: [{name}]`, `publishedAt`, `upvotes`, and where present `githubRepo`,
+`githubStars`, `projectPage`, `ai_keywords` and `submittedOnDailyAt`) beside the entry's
+own `publishedAt` (the day it was featured) and `numComments`; a saved response may also
+sit under a key (`{"papers": [...]}`), and a bare list of paper objects is read the same
+way. `hf papers ls --format json` writes the same facts flat, in snake case
+(`published_at`, `submitted_at`, `github_repo`, `comments`, ...), so each fact is looked
+up under both spellings. The arXiv id becomes the paper's arXiv id and gives its
+arxiv.org and huggingface.co/papers links.
 
 The whole document is parsed at once (API pages are small), but the entries are
 walked with `raw_decode` so each paper's `line` is the line its entry starts on, like
@@ -23,10 +27,12 @@ from papershelf.models import DumpError, ParsedPaper
 
 ARXIV_ID = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(?:v\d+)?", re.IGNORECASE)
 _ENTRY = re.compile(r'"paper"\s*:\s*\{')
-_PAPER_FIELDS = (re.compile(r'"summary"\s*:'), re.compile(r'"publishedAt"\s*:'))
+_PAPER_FIELDS = (re.compile(r'"summary"\s*:'), re.compile(r'"published_?[aA]t"\s*:'))
 _PAPERSHELF = re.compile(r'"format"\s*:\s*"papershelf-')
 _DECODER = json.JSONDecoder()
 _SPACE = re.compile(r"[ \t\n\r]*")
+_REPO = ("githubRepo", "github_repo")
+_PROJECT = ("projectPage", "project_page")
 
 
 def sniff(head: str) -> bool:
@@ -96,15 +102,45 @@ def _authors(value: object) -> tuple[str, ...]:
     return tuple(_text(n) for n in names if _text(n))
 
 
+def _keywords(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(dict.fromkeys(_text(k) for k in value if _text(k)))
+
+
+def _count(value: object) -> int | None:
+    """A non-negative whole number; the API writes some counts as floats (`12.0`)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and not value.is_integer():
+        return None
+    return int(value) if value >= 0 else None
+
+
+def _fact(sources: tuple[dict[str, Any], ...], *names: str) -> object:
+    """The first value given under any of `names`, looked up in each object in turn."""
+    for source in sources:
+        for name in names:
+            value = source.get(name)
+            if value is not None and value != "":
+                return value
+    return None
+
+
+def _day(value: object) -> str | None:
+    return value[:10] if isinstance(value, str) and value else None
+
+
 def _paper(
     entry: dict[str, Any], line: int, warn: Callable[[int, str], None]
 ) -> ParsedPaper | None:
     paper = entry["paper"] if isinstance(entry.get("paper"), dict) else entry
-    title = _text(paper.get("title")) or _text(entry.get("title"))
+    both = (paper, entry)
+    title = _text(_fact(both, "title"))
     if not title:
         warn(line, "entry without a title; skipped")
         return None
-    abstract = _text(paper.get("summary")) or _text(entry.get("summary"))
+    abstract = _text(_fact(both, "summary"))
     if not abstract:
         warn(line, "entry without a summary")
     raw_id = paper.get("id")
@@ -114,22 +150,27 @@ def _paper(
         arxiv_id = None
     if arxiv_id is not None:
         arxiv_id = re.sub(r"v\d+$", "", arxiv_id)
-    urls = [paper.get(name) for name in ("githubRepo", "projectPage")]
+    urls = [_fact(both, *names) for names in (_REPO, _PROJECT)]
     if arxiv_id is not None:
         urls += [f"https://arxiv.org/abs/{arxiv_id}", f"https://huggingface.co/papers/{arxiv_id}"]
-    published = paper.get("publishedAt") or entry.get("publishedAt")
-    daily = paper.get("submittedOnDailyAt") or entry.get("publishedAt")
-    upvotes = paper.get("upvotes")
+    published = _fact(both, "publishedAt", "published_at")
+    # The entry's `publishedAt` is the day it was featured, the paper's the arXiv date.
+    featured = _fact((paper,), "submittedOnDailyAt") or _fact(
+        (entry,), "submitted_at", "publishedAt", "published_at"
+    )
     return ParsedPaper(
         title=title,
         abstract=abstract,
         line=line,
-        date_label=daily[:10] if isinstance(daily, str) and daily else None,
+        date_label=_day(featured),
         arxiv_id=arxiv_id,
-        authors=_authors(paper.get("authors")),
+        authors=_authors(_fact(both, "authors")),
         published=published if isinstance(published, str) else None,
-        upvotes=upvotes if isinstance(upvotes, int) and not isinstance(upvotes, bool) else None,
+        upvotes=_count(_fact(both, "upvotes")),
         urls=tuple(u.strip() for u in urls if isinstance(u, str) and u.strip()),
+        github_stars=_count(_fact(both, "githubStars", "github_stars")),
+        comments=_count(_fact((entry, paper), "numComments", "comments")),
+        keywords=_keywords(_fact(both, "ai_keywords", "aiKeywords")),
     )
 
 

@@ -18,7 +18,10 @@ The pipeline works in batches inside the file's single `BEGIN IMMEDIATE` transac
   and the `content` change counter moves, all in the same transaction.
 
 A paper already in the library is never rewritten, except to fill in what it lacked (an
-abstract, an arXiv id), so user state and manual topics are never touched.
+abstract, an arXiv id, Hugging Face's authors, links and keywords) and to take Hugging
+Face's newer counts (upvotes, GitHub stars, comments), so user state and manual topics
+are never touched. A record is the same paper as one in the library when its title key
+or its arXiv id is the same.
 """
 
 from __future__ import annotations
@@ -32,7 +35,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from pathlib import Path
 
 from importers import Dump
 from papershelf import bitmaps, facets, terms
@@ -51,9 +53,32 @@ FTS_TITLES = (
     "SELECT pk, title FROM papers WHERE pk BETWEEN ? AND ?"
 )
 FTS_ABSTRACTS = (
-    "INSERT INTO papers_fts_abstracts(rowid, abstract) "
-    "SELECT pk, abstract FROM papers WHERE pk BETWEEN ? AND ? AND abstract != ''"
+    "INSERT INTO papers_fts_abstracts(rowid, body) "
+    "SELECT pk, body FROM papers WHERE pk BETWEEN ? AND ?"
 )
+UNINDEX_BODY = (
+    "INSERT INTO papers_fts_abstracts(papers_fts_abstracts, rowid, body) "
+    "SELECT 'delete', pk, body FROM papers WHERE pk = ?"
+)
+INDEX_BODY = (
+    "INSERT INTO papers_fts_abstracts(rowid, body) SELECT pk, body FROM papers WHERE pk = ?"
+)
+KNOWN = (
+    "SELECT pk, title_key, title, abstract = '', arxiv_id, code_url IS NULL, authors, published, "
+    "ai_keywords, date_label, upvotes, github_stars, comments FROM papers "
+    "WHERE {column} IN (SELECT value FROM json_each(?))"
+)
+FILL_KNOWN = """UPDATE papers SET
+    arxiv_id = coalesce(arxiv_id, (SELECT :arxiv WHERE NOT EXISTS
+        (SELECT 1 FROM papers WHERE arxiv_id = :arxiv))),
+    authors = coalesce(authors, :authors), published = coalesce(published, :published),
+    ai_keywords = coalesce(ai_keywords, :keywords), date_label = coalesce(date_label, :day),
+    upvotes = coalesce(:upvotes, upvotes), github_stars = coalesce(:stars, github_stars),
+    comments = coalesce(:comments, comments)
+    WHERE pk = :pk"""
+FILLED = 4
+"""`Known.facts` and `facts()` hold first the facts a record only fills in when missing
+(authors, published, keywords, featured day), then the counts it brings up to date."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +89,18 @@ class Heading:
     raw: str
     title: str
     key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """A paper in the library before this import: what dedupe and filling in look at."""
+
+    pk: int
+    title: str
+    empty: bool
+    arxiv_id: str | None
+    no_code: bool
+    facts: tuple[object, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +154,35 @@ def code_link(links: Iterable[Link]) -> str | None:
 
 
 def authors_json(paper: ParsedPaper) -> str | None:
-    return json.dumps(list(paper.authors)) if paper.authors else None
+    return json.dumps(list(paper.authors), ensure_ascii=False) if paper.authors else None
+
+
+def keywords_json(paper: ParsedPaper) -> str | None:
+    return json.dumps(list(paper.keywords), ensure_ascii=False) if paper.keywords else None
+
+
+def facts(paper: ParsedPaper) -> tuple[object, ...]:
+    """What Hugging Face says of a paper, in the order of `Known.facts`."""
+    return (
+        authors_json(paper),
+        paper.published,
+        keywords_json(paper),
+        paper.date_label,
+        paper.upvotes,
+        paper.github_stars,
+        paper.comments,
+    )
+
+
+def gains(known: Known, paper: ParsedPaper) -> bool:
+    """Whether a record of a known paper tells it something new (checked before writing,
+    so a re-read dump costs no updates)."""
+    if paper.arxiv_id and known.arxiv_id is None:
+        return True
+    for n, (old, new) in enumerate(zip(known.facts, facts(paper), strict=True)):
+        if new is not None and (old is None or (n >= FILLED and old != new)):
+            return True
+    return bool(paper.urls) and known.no_code and code_link(links_from_urls(paper.urls)) is not None
 
 
 class Indexer:
@@ -167,7 +232,7 @@ class Staged:
     start: int
     new: list[Prepared] = field(default_factory=list)
     fills: list[tuple[int, Prepared]] = field(default_factory=list)
-    arxiv: list[tuple[int, ParsedPaper]] = field(default_factory=list)
+    known: list[tuple[Known, ParsedPaper]] = field(default_factory=list)
     provenance: list[tuple[int, int, int, str | None]] = field(default_factory=list)
     tags: Callable[[], list[tuple[str, ...]]] = list
 
@@ -202,7 +267,15 @@ class Ingest:
         """Dedupe a batch and prepare its new papers; their tagging starts here."""
         self.papers += len(batch)
         heads = [h for h in map(heading, batch) if h is not None]
-        existing = self.lookup({h.key for h in heads if h.key not in self.fresh})
+        existing = self.lookup("title_key", {h.key for h in heads if h.key not in self.fresh})
+        by_arxiv = self.lookup(
+            "arxiv_id",
+            {
+                h.parsed.arxiv_id
+                for h in heads
+                if h.parsed.arxiv_id and h.key not in self.fresh and h.key not in existing
+            },
+        )
         staged = Staged(self.next_pk)
         for head in heads:
             if head.key in self.fresh:
@@ -211,14 +284,14 @@ class Ingest:
                 if pk in self.empty and head.parsed.abstract.strip():
                     self.empty.discard(pk)
                     staged.fills.append((pk, prepare(head)))
-            elif head.key in existing:
-                pk, title, empty, no_arxiv = existing[head.key]
-                self.count(title == head.title)
-                if empty and pk not in self.filled and head.parsed.abstract.strip():
+            elif known := existing.get(head.key) or by_arxiv.get(head.parsed.arxiv_id or ""):
+                pk = known.pk
+                self.count(known.title == head.title)
+                if known.empty and pk not in self.filled and head.parsed.abstract.strip():
                     self.filled.add(pk)
                     staged.fills.append((pk, prepare(head)))
-                if no_arxiv and head.parsed.arxiv_id:
-                    staged.arxiv.append((pk, head.parsed))
+                if gains(known, head.parsed):
+                    staged.known.append((known, head.parsed))
             else:
                 pk = self.next_pk
                 self.next_pk += 1
@@ -238,8 +311,8 @@ class Ingest:
         self.insert(rows)
         for pk, item in staged.fills:
             self.fill_abstract(pk, item, indexed=pk < staged.start)
-        for pk, parsed in staged.arxiv:
-            self.fill_arxiv(pk, parsed)
+        for known, parsed in staged.known:
+            self.fill_known(known, parsed)
         self.conn.executemany(
             "INSERT OR IGNORE INTO paper_sources(paper, source, line, date_label) "
             "VALUES (?, ?, ?, ?)",
@@ -254,16 +327,15 @@ class Ingest:
         else:
             self.merged += 1
 
-    def lookup(self, keys: set[str]) -> dict[str, tuple[int, str, bool, bool]]:
-        """Papers in the library before this import, by key: pk, title, what they lack."""
-        found: dict[str, tuple[int, str, bool, bool]] = {}
-        if keys:
-            for pk, key, title, empty, no_arxiv in self.reader.execute(
-                "SELECT pk, title_key, title, abstract = '', arxiv_id IS NULL FROM papers "
-                "WHERE title_key IN (SELECT value FROM json_each(?))",
-                (json.dumps(list(keys)),),
+    def lookup(self, column: str, values: set[str]) -> dict[str, Known]:
+        """Papers in the library before this import, by title key or by arXiv id."""
+        found: dict[str, Known] = {}
+        if values:
+            for pk, key, title, empty, arxiv_id, no_code, *known in self.reader.execute(
+                KNOWN.format(column=column), (json.dumps(list(values)),)
             ):
-                found[key] = (pk, title, bool(empty), bool(no_arxiv))
+                record = Known(pk, title, bool(empty), arxiv_id, bool(no_code), tuple(known))
+                found[key if column == "title_key" else arxiv_id] = record
         return found
 
     def rows(
@@ -301,6 +373,9 @@ class Ingest:
                     code,
                     parsed.date_label,
                     self.stamp,
+                    parsed.github_stars,
+                    parsed.comments,
+                    keywords_json(parsed),
                 ]
             )
             links.extend(
@@ -344,7 +419,7 @@ class Ingest:
         }
 
     def insert(self, rows: dict[str, list[tuple[object, ...]]]) -> None:
-        self.conn.executemany(f"INSERT INTO papers VALUES ({marks(14)})", rows["papers"])
+        self.conn.executemany(f"INSERT INTO papers VALUES ({marks(17)})", rows["papers"])
         self.conn.executemany(
             "INSERT INTO links(paper, position, url, kind, host, original) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -361,15 +436,12 @@ class Ingest:
         A paper of an earlier batch is added to the abstract index here; one of the
         current batch is indexed with its batch, after this update.
         """
-        self.conn.execute(
+        self.reindexed(
+            pk,
             "UPDATE papers SET abstract = ?, abstract_raw = ? WHERE pk = ?",
             (item.abstract, item.abstract_raw, pk),
+            indexed=indexed,
         )
-        if indexed:
-            self.conn.execute(
-                "INSERT INTO papers_fts_abstracts(rowid, abstract) VALUES (?, ?)",
-                (pk, item.abstract),
-            )
         self.conn.executemany(
             "INSERT OR IGNORE INTO links(paper, position, url, kind, host, original) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -382,22 +454,36 @@ class Ingest:
             )
             self.code.append(pk)
 
-    def fill_arxiv(self, pk: int, parsed: ParsedPaper) -> None:
-        """A paper first seen in a text dump learns its arXiv id, authors and links."""
-        self.append_links(pk, links_from_urls(parsed.urls))
-        self.conn.execute(
-            "UPDATE papers SET arxiv_id = ?, authors = coalesce(authors, ?), "
-            "published = coalesce(published, ?), upvotes = coalesce(upvotes, ?) "
-            "WHERE pk = ? AND NOT EXISTS (SELECT 1 FROM papers WHERE arxiv_id = ?)",
-            (
-                parsed.arxiv_id,
-                authors_json(parsed),
-                parsed.published,
-                parsed.upvotes,
-                pk,
-                parsed.arxiv_id,
-            ),
-        )
+    def fill_known(self, known: Known, parsed: ParsedPaper) -> None:
+        """A paper in the library learns what a record knows and it lacks (arXiv id,
+        authors, keywords, featured day, links) and takes the record's counts."""
+        self.append_links(known.pk, links_from_urls(parsed.urls))
+        authors, published, keywords, day, upvotes, stars, comments = facts(parsed)
+        values = {
+            "pk": known.pk,
+            "arxiv": parsed.arxiv_id,
+            "authors": authors,
+            "published": published,
+            "keywords": keywords,
+            "day": day,
+            "upvotes": upvotes,
+            "stars": stars,
+            "comments": comments,
+        }
+        old_authors, _, old_keywords, *_ = known.facts
+        body = (authors and not old_authors) or (keywords and not old_keywords)
+        self.reindexed(known.pk, FILL_KNOWN, values, indexed=bool(body))
+
+    def reindexed(
+        self, pk: int, sql: str, values: tuple[object, ...] | dict[str, object], *, indexed: bool
+    ) -> None:
+        """Run an update of a paper's body (abstract, authors, keywords); a paper already
+        in the body index leaves it with its old words and enters it with the new ones."""
+        if indexed:
+            self.conn.execute(UNINDEX_BODY, (pk,))
+        self.conn.execute(sql, values)
+        if indexed:
+            self.conn.execute(INDEX_BODY, (pk,))
 
     def append_links(self, pk: int, links: tuple[Link, ...]) -> None:
         """Links after the ones the paper has, skipping any it has already."""
@@ -487,7 +573,7 @@ def ingest(
                 "INSERT INTO sources(path, sha256, format, encoding, size, imported_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (
-                    str(Path(dump.path).resolve()),
+                    dump.origin,
                     dump.sha256,
                     dump.format,
                     dump.encoding,

@@ -26,7 +26,9 @@ class ParsedPaper:
     `line` is the 1-based line of the title in the source file, so warnings and
     errors can point at it. `urls` are links the source gives outside the abstract
     (a JSON dump's githubRepo or projectPage); links inside the abstract are found
-    later by `papershelf.links`.
+    later by `papershelf.links`. `upvotes`, `github_stars` and `comments` are counts
+    Hugging Face gives at the moment of the dump, and `keywords` its AI keywords; a
+    text dump has none of them.
     """
 
     title: str
@@ -38,6 +40,9 @@ class ParsedPaper:
     published: str | None = None
     upvotes: int | None = None
     urls: tuple[str, ...] = ()
+    github_stars: int | None = None
+    comments: int | None = None
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +92,10 @@ class Paper:
     arxiv_id: str | None = None
     authors: tuple[str, ...] = ()
     lists: tuple[str, ...] = ()
+    upvotes: int | None = None
+    github_stars: int | None = None
+    comments: int | None = None
+    keywords: tuple[str, ...] = ()
 
     @property
     def code_url(self) -> str | None:

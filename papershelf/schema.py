@@ -174,6 +174,27 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER list_renamed AFTER UPDATE ON lists
         BEGIN UPDATE changes SET n = n + 1 WHERE kind = 'reader'; END;
     """,
+    # 2: what Hugging Face knows of a paper beyond its text (GitHub stars, comments, AI
+    # keywords), and a second search index over the paper's body: its abstract,
+    # authors and AI keywords, read from the generated column `body`, so a search for
+    # an author or a keyword finds the paper in the abstract tier. Every paper is in
+    # the body index (its abstract may come later), which a 'rebuild' fills here.
+    """
+    ALTER TABLE papers ADD COLUMN github_stars INTEGER;
+    ALTER TABLE papers ADD COLUMN comments INTEGER;
+    ALTER TABLE papers ADD COLUMN ai_keywords TEXT;
+    ALTER TABLE papers ADD COLUMN body TEXT GENERATED ALWAYS AS (
+        abstract || ' ' || coalesce(authors, '') || ' ' || coalesce(ai_keywords, '')
+    ) VIRTUAL;
+    DROP TABLE papers_fts_abstracts;
+    CREATE VIRTUAL TABLE papers_fts_abstracts USING fts5(
+        body, content='papers', content_rowid='pk', detail=none, columnsize=0,
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    INSERT INTO papers_fts_abstracts(papers_fts_abstracts, rank) VALUES ('hashsize', 67108864);
+    INSERT INTO papers_fts_abstracts(papers_fts_abstracts) VALUES ('rebuild');
+    UPDATE changes SET n = n + 1 WHERE kind = 'content';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
