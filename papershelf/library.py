@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +25,6 @@ from papershelf.paths import ensure_private_dir
 if TYPE_CHECKING:
     import sqlite_utils
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 10.0
 
 
@@ -78,20 +78,25 @@ class Library:
         self._check_file()
         if not self.path.exists():
             self._create()
+        self.conn = sqlite3.connect(
+            self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+        )
         try:
-            self.conn = sqlite3.connect(
-                self.path, timeout=timeout, isolation_level=None, check_same_thread=False
-            )
             self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             # Read before anything is written, so a foreign or newer file is left untouched.
             version = self._version()
             mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         except sqlite3.DatabaseError as error:
+            self.conn.close()
             if not os.access(self.path.parent, os.W_OK):
                 problem = f"its folder {self.path.parent} is read-only"
                 raise LibraryError(f"{self.path}: cannot open the library: {problem}") from error
             raise LibraryError(f"{self.path}: cannot open the library ({error})") from error
+        except BaseException:
+            self.conn.close()
+            raise
         if mode.lower() != "wal":
+            self.conn.close()
             raise LibraryError(f"{self.path}: cannot switch the library to WAL mode")
         self.conn.execute("PRAGMA synchronous = NORMAL")
         self.conn.execute("PRAGMA foreign_keys = ON")
@@ -101,25 +106,43 @@ class Library:
         """An empty library file, private from its first moment (its WAL inherits the mode)."""
         try:
             ensure_private_dir(self.path.parent)
-            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            return  # another process created it a moment ago
         except OSError as error:
             raise LibraryError(
                 f"{self.path}: cannot create the library ({error.strerror})"
             ) from error
 
     def _check_file(self) -> None:
-        """Refuse anything at the library path that is not SQLite, rather than overwrite it."""
-        if self.path.is_dir():
-            raise LibraryError(f"{self.path}: is a directory, not a library file")
-        if not self.path.exists() or self.path.stat().st_size == 0:
+        """Refuse a path that cannot be a library file, looking with stat alone.
+
+        The file is never opened outside SQLite: on Linux, closing any descriptor of a
+        file drops every POSIX lock this process holds on it, SQLite's included, and a
+        process that lost its locks lets another delete the WAL it still writes to.
+        Whether the bytes are SQLite is SQLite's to say (see `__init__`).
+        """
+        try:
+            mode = self.path.stat().st_mode
+        except FileNotFoundError:
             return
-        with self.path.open("rb") as handle:
-            if handle.read(16) != SQLITE_MAGIC:
-                raise LibraryError(f"{self.path}: not a papershelf library (not an SQLite file)")
+        except OSError as error:
+            raise LibraryError(f"{self.path}: cannot open the library ({error.strerror})") from None
+        if stat.S_ISDIR(mode):
+            raise LibraryError(f"{self.path}: is a directory, not a library file")
+        if not stat.S_ISREG(mode):
+            raise LibraryError(f"{self.path}: not a regular file, so not a library file")
 
     def _version(self) -> int:
         """The file's schema version, refusing a file this papershelf must not write to."""
-        version: int = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        try:
+            version: int = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as error:
+            if "not a database" in str(error):
+                raise LibraryError(
+                    f"{self.path}: not a papershelf library (not an SQLite file)"
+                ) from None
+            raise
         tables = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         latest = len(schema.MIGRATIONS)  # read now, so tests can add a migration
         if version > latest:
@@ -127,7 +150,7 @@ class Library:
                 f"{self.path}: written by a newer papershelf (schema {version}, this one knows "
                 f"{latest}); upgrade papershelf to open it"
             )
-        if version == 0 and tables:
+        if version < 0 or (version == 0 and tables):
             raise LibraryError(f"{self.path}: an SQLite file, but not a papershelf library")
         return version
 
@@ -264,15 +287,13 @@ class Library:
         row = self.conn.execute(
             """SELECT p.id, p.title, p.abstract, coalesce(p.abstract_raw, p.abstract),
                       p.date_label, p.arxiv_id, p.authors,
-                      s.read_at IS NOT NULL, coalesce(s.starred, 0), coalesce(s.note, ''),
-                      p.upvotes, p.github_stars, p.comments, p.ai_keywords
+                      s.read_at IS NOT NULL, coalesce(s.starred, 0), coalesce(s.note, '')
                FROM papers p LEFT JOIN state s ON s.paper = p.pk WHERE p.pk = ?""",
             (pk,),
         ).fetchone()
         if row is None:
             raise LibraryError(f"no paper with key {pk}")
-        pid, title, abstract, raw, date_label, arxiv_id, authors, read, starred, note = row[:10]
-        upvotes, github_stars, comments, keywords = row[10:]
+        pid, title, abstract, raw, date_label, arxiv_id, authors, read, starred, note = row
         links = tuple(
             Link(url, kind, host, original)
             for url, kind, host, original in self.conn.execute(
@@ -309,10 +330,6 @@ class Library:
                     (pk,),
                 )
             ),
-            upvotes=upvotes,
-            github_stars=github_stars,
-            comments=comments,
-            keywords=tuple(json.loads(keywords)) if keywords else (),
         )
 
     def papers(self, pks: Iterable[int]) -> list[Paper]:

@@ -43,9 +43,18 @@ def sanitize(s: str) -> str:
     return s.translate(_SANITIZE)
 
 
+# Emoji sequences are drawn one cell wide, two, or one glyph per part, depending on the
+# terminal, while Rich measures them as one glyph: a title holding one shifted every cell
+# after it. Without the variation selectors and the joiners between pictographs each part
+# is an ordinary character that every terminal and Rich measure alike.
+_EMOJI_JOINS = re.compile("[\ufe0e\ufe0f]|\u200d(?=[\u2600-\u27bf\U0001f000-\U0001faff])")
+
+
 def one_line(s: str) -> str:
-    """Sanitized text on a single line, for titles and list rows."""
-    return " ".join(sanitize(s).split())
+    """Sanitized text on a single line, for titles and list rows, in characters whose
+    width every terminal agrees on (see `_EMOJI_JOINS`)."""
+    s = " ".join(sanitize(s).split())
+    return s if s.isascii() else _EMOJI_JOINS.sub("", s)
 
 
 def title_key(title: str) -> str:

@@ -65,6 +65,14 @@ def newer_schema(db: Path, stocked: Path) -> None:
     conn.close()
 
 
+def negative_schema(db: Path, stocked: Path) -> None:
+    db.write_bytes(stocked.read_bytes())
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA user_version = -1")
+    conn.commit()
+    conn.close()
+
+
 FILES: dict[str, tuple[Make, str]] = {
     "text-file": (text_notes, "not a papershelf library"),
     "png": (png, "not a papershelf library"),
@@ -74,6 +82,7 @@ FILES: dict[str, tuple[Make, str]] = {
     "garbage-after-header": (garbage_after_header, "cannot open the library"),
     "foreign-sqlite": (foreign_sqlite, "not a papershelf library"),
     "newer-schema": (newer_schema, "written by a newer papershelf"),
+    "negative-schema": (negative_schema, "not a papershelf library"),
 }
 
 
@@ -140,6 +149,18 @@ def test_directory_at_library_path_is_refused(db: Path) -> None:
     db.mkdir(parents=True)
     with pytest.raises(LibraryError, match="is a directory, not a library file"):
         Library(db)
+
+
+def test_fifo_at_library_path_is_refused_without_opening_it(db: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """A named pipe given as the library is refused in one line; opening it would block
+    until a writer came, and SQLite would call it a disk I/O error."""
+    db.parent.mkdir(mode=0o700)
+    os.mkfifo(db)
+    result = run_cli("stats")
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert line == f"papershelf: {db}: not a regular file, so not a library file"
+    assert stat.S_ISFIFO(db.stat().st_mode)
 
 
 # Migrations -------------------------------------------------------------------------
