@@ -32,7 +32,7 @@ import queue
 import sqlite3
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -313,11 +313,7 @@ class Ingest:
             self.fill_abstract(pk, item, indexed=pk < staged.start)
         for known, parsed in staged.known:
             self.fill_known(known, parsed)
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO paper_sources(paper, source, line, date_label) "
-            "VALUES (?, ?, ?, ?)",
-            staged.provenance,
-        )
+        self.conn.executemany(INSERT_PROVENANCE, staged.provenance)
         if staged.new:
             self.indexer.submit(staged.start, staged.start + len(staged.new) - 1)
 
@@ -384,7 +380,7 @@ class Ingest:
             for slug in slugs:
                 topics.append((pk, slug))
                 self.topics[slug].append(pk)
-            self.terms.update({w for w in terms.words(item.title) if len(w) > 1})
+            self.terms.update(title_words(item.title))
         for row, pid in zip(papers, self.paper_ids(candidates), strict=True):
             row[1] = pid
         self.new += len(new)
@@ -420,15 +416,8 @@ class Ingest:
 
     def insert(self, rows: dict[str, list[tuple[object, ...]]]) -> None:
         self.conn.executemany(f"INSERT INTO papers VALUES ({marks(17)})", rows["papers"])
-        self.conn.executemany(
-            "INSERT INTO links(paper, position, url, kind, host, original) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            rows["links"],
-        )
-        self.conn.executemany(
-            "INSERT INTO paper_topics(paper, slug, origin) VALUES (?, ?, 'auto')",
-            rows["topics"],
-        )
+        self.conn.executemany(INSERT_LINKS, rows["links"])
+        self.conn.executemany(INSERT_AUTO_TOPICS, rows["topics"])
 
     def fill_abstract(self, pk: int, item: Prepared, *, indexed: bool) -> None:
         """A paper first seen without its abstract gets it from a later record.
@@ -511,21 +500,37 @@ class Ingest:
     def finish(self) -> None:
         """Index the last batch, then bring terms, facets and the change counter up to date."""
         self.indexer.wait()
-        terms.upsert(self.conn, self.terms.items())
-        stored, current = facets.stored(self.conn)
-        if current:
-            added = [
-                (facets.ALL, bitmaps.from_pks(range(self.first_pk, self.next_pk))),
-                (facets.CODE, bitmaps.from_pks(self.code)),
-                *(
-                    (facets.TOPIC + slug, bitmaps.from_pks(pks))
-                    for slug, pks in self.topics.items()
-                ),
-            ]
-            facets.store(self.conn, facets.add(stored, added))
-        else:
-            facets.store(self.conn, facets.imported_from_sql(self.conn))
-        self.conn.execute("UPDATE changes SET n = n + 1 WHERE kind = 'content'")
+        index_added(
+            self.conn, range(self.first_pk, self.next_pk), self.code, self.topics, self.terms
+        )
+
+
+def title_words(title: str) -> set[str]:
+    """The words of a title that `terms` counts (typo correction never needs one letter)."""
+    return {w for w in terms.words(title) if len(w) > 1}
+
+
+def index_added(
+    conn: sqlite3.Connection,
+    pks: range,
+    code: Iterable[int],
+    topics: Mapping[str, Iterable[int]],
+    words: Counter[str],
+) -> None:
+    """Bring terms, facets and the change counter up to date with papers just written
+    (pks, those of them with code, their automatic topics, their title words)."""
+    terms.upsert(conn, words.items())
+    stored, current = facets.stored(conn)
+    if current:
+        added = [
+            (facets.ALL, bitmaps.from_pks(pks)),
+            (facets.CODE, bitmaps.from_pks(code)),
+            *((facets.TOPIC + slug, bitmaps.from_pks(members)) for slug, members in topics.items()),
+        ]
+        facets.store(conn, facets.add(stored, added))
+    else:
+        facets.store(conn, facets.imported_from_sql(conn))
+    conn.execute("UPDATE changes SET n = n + 1 WHERE kind = 'content'")
 
 
 def read_only(lib: Library) -> sqlite3.Connection:
@@ -623,3 +628,124 @@ def ingest(
         merged=state.merged,
         warnings=tuple(dump.warnings),
     )
+
+
+# Restoring a library export -----------------------------------------------------------------
+# A papershelf JSON export holds papers as a library stored them; restoring one writes them
+# back through the same statements and indexes as an import, without deriving anything again.
+
+INSERT_LINKS = (
+    "INSERT INTO links(paper, position, url, kind, host, original) VALUES (?, ?, ?, ?, ?, ?)"
+)
+INSERT_AUTO_TOPICS = "INSERT INTO paper_topics(paper, slug, origin) VALUES (?, ?, 'auto')"
+INSERT_PROVENANCE = (
+    "INSERT OR IGNORE INTO paper_sources(paper, source, line, date_label) VALUES (?, ?, ?, ?)"
+)
+SOURCE_COLUMNS = (
+    "path, sha256, format, encoding, size, imported_at, papers, new, known, merged, warnings"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPaper:
+    """A paper as a library stored it, read back from an export.
+
+    Nothing is cleaned, found or tagged again, so a library rebuilt from its export holds
+    the same ids, text, links and topics. `columns` are its other columns of `papers`
+    (arXiv id, authors, dates, raw text) by name; `topics` its automatic topics (the
+    reader's own choices are reader state, restored apart).
+    """
+
+    id: str
+    title: str
+    abstract: str
+    links: tuple[Link, ...] = ()
+    topics: tuple[str, ...] = ()
+    columns: tuple[tuple[str, object], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSource:
+    """A dump a library imported, as it recorded it.
+
+    `sha256` is empty when the export held only some of the dump's papers, so that
+    importing the dump itself later is not skipped as done already.
+    """
+
+    path: str
+    sha256: str
+    format: str
+    encoding: str
+    size: int
+    imported_at: str
+    papers: int = 0
+    new: int = 0
+    known: int = 0
+    merged: int = 0
+    warnings: str = ""
+
+
+def add_stored(conn: sqlite3.Connection, papers: Sequence[StoredPaper]) -> dict[str, int]:
+    """Write restored papers in the caller's transaction, indexed as imported ones are;
+    their new pks by id. The caller has made sure the library holds none of them (by id,
+    arXiv id and title key), as dedupe does for an import."""
+    pks: dict[str, int] = {}
+    if not papers:
+        return pks
+    first = conn.execute("SELECT coalesce(max(pk), 0) + 1 FROM papers").fetchone()[0]
+    rows: dict[tuple[str, ...], list[tuple[object, ...]]] = defaultdict(list)
+    links: list[tuple[object, ...]] = []
+    code: list[int] = []
+    topics: dict[str, list[int]] = defaultdict(list)
+    words: Counter[str] = Counter()
+    for pk, paper in enumerate(papers, start=first):
+        pks[paper.id] = pk
+        url = code_link(paper.links)
+        if url:
+            code.append(pk)
+        names = tuple(name for name, _ in paper.columns)
+        row = (pk, paper.id, paper.title, title_key(paper.title), paper.abstract, url)
+        rows[names].append(row + tuple(value for _, value in paper.columns))
+        links.extend(
+            (pk, n, lk.url, lk.kind, lk.host, lk.original) for n, lk in enumerate(paper.links)
+        )
+        for slug in paper.topics:
+            topics[slug].append(pk)
+        words.update(title_words(paper.title))
+    for names, shaped in rows.items():
+        columns = ", ".join(("pk", "id", "title", "title_key", "abstract", "code_url", *names))
+        conn.executemany(f"INSERT INTO papers({columns}) VALUES ({marks(6 + len(names))})", shaped)
+    conn.executemany(INSERT_LINKS, links)
+    conn.executemany(
+        INSERT_AUTO_TOPICS, [(pk, slug) for slug, members in topics.items() for pk in members]
+    )
+    last = first + len(papers) - 1
+    conn.execute(FTS_TITLES, (first, last))
+    conn.execute(FTS_ABSTRACTS, (first, last))
+    index_added(conn, range(first, last + 1), code, topics, words)
+    return pks
+
+
+def add_sources(conn: sqlite3.Connection, sources: Sequence[StoredSource]) -> list[int]:
+    """The library's id of each restored dump: the row it has already (the same bytes, or
+    the same file imported at the same moment), or a new one."""
+    ids = []
+    for source in sources:
+        row = conn.execute(
+            "SELECT id FROM sources WHERE (sha256 = ?1 AND ?1 != '') "
+            "OR (path = ?2 AND imported_at = ?3) ORDER BY sha256 = ?1 DESC, id LIMIT 1",
+            (source.sha256, source.path, source.imported_at),
+        ).fetchone()
+        if row is None:
+            values = tuple(getattr(source, name) for name in SOURCE_COLUMNS.split(", "))
+            cursor = conn.execute(
+                f"INSERT INTO sources({SOURCE_COLUMNS}) VALUES ({marks(len(values))})", values
+            )
+            row = (cursor.lastrowid,)
+        elif source.sha256:
+            conn.execute(
+                "UPDATE sources SET sha256 = ? WHERE id = ? AND sha256 = ''",
+                (source.sha256, row[0]),
+            )
+        ids.append(row[0])
+    return ids
