@@ -41,6 +41,7 @@ def main() -> None:
 
 
 from papershelf.cli import (  # noqa: E402, F401  (registers the commands)
+    fetch,
     inbox,
     lists,
     maintenance,
