@@ -22,6 +22,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from papershelf.files import FileProblem, read_text, write_text
+
 LAYOUTS = ("auto", "right", "below", "hidden")
 DEFAULT_THEME = "textual-dark"
 
@@ -52,11 +54,14 @@ class Settings:
 def load_settings(path: Path) -> Settings:
     """Settings from `path`; a missing file or a missing or wrong-typed key means the default."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return Settings()
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise SettingsError(f"{path}: cannot read the settings ({error})") from error
+        text = read_text(path)
+        data = tomllib.loads(text) if text is not None else {}
+    except FileProblem as error:
+        raise SettingsError(str(error)) from None
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(f"{path}: cannot read the settings ({error})") from None
+    except RecursionError:
+        raise SettingsError(f"{path}: cannot read the settings (nested too deeply)") from None
     theme = data.get("theme")
     layout = data.get("layout")
     keys = data.get("keys")
@@ -74,13 +79,13 @@ def load_settings(path: Path) -> Settings:
 
 
 def save_settings(settings: Settings, path: Path) -> None:
-    """Write the settings; raises OSError when the config directory is not writable."""
+    """Write the settings whole (see `papershelf.files`); raises OSError (a `FileProblem`
+    naming the file) when the config directory is not writable or the path is no file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     values: dict[str, Scalar] = {"theme": settings.theme, "layout": settings.layout}
     if settings.inbox:
         values["inbox"] = settings.inbox
-    text = dumps(values, {"keys": settings.keys})
-    path.write_text(text, encoding="utf-8")
+    write_text(path, [dumps(values, {"keys": settings.keys})], what="the settings")
 
 
 def dumps(values: Mapping[str, Scalar], tables: Mapping[str, Mapping[str, Any]]) -> str:

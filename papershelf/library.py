@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from papershelf import schema
+from papershelf.files import FileProblem, atomic_write, library_files
 from papershelf.models import Link, Paper
 from papershelf.paths import ensure_private_dir
 
@@ -222,28 +223,35 @@ class Library:
         """A consistent copy made with SQLite's backup API, safe while others write.
 
         The copy is read through a connection of its own, so it also works inside this
-        connection's write transaction (the migration backup), and it is created 0600
-        and exclusively: an existing file is never overwritten unless asked.
+        connection's write transaction (the migration backup). It is written like every
+        file papershelf writes (`papershelf.files`): into a private temporary file beside
+        the target, synced, then moved into place, so a killed or failed backup leaves no
+        file at the target. An existing file is never overwritten unless asked.
         """
         target = Path(target).expanduser()
-        if overwrite:
-            target.unlink(missing_ok=True)
-        try:
-            os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        except FileExistsError:
-            raise LibraryError(f"{target}: already exists; choose another name") from None
-        except OSError as error:
-            raise LibraryError(f"{target}: cannot write the backup ({error.strerror})") from None
         source = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
-        copy = sqlite3.connect(target)
         try:
-            source.backup(copy)
+            with atomic_write(
+                target,
+                protect=library_files(self.path),
+                private=True,
+                replace=overwrite,
+                what="the backup",
+            ) as handle:
+                copy = sqlite3.connect(handle.name)
+                try:
+                    # No journal and no syncs of its own: the copy is private until the
+                    # rename, and `atomic_write` syncs it before that.
+                    copy.execute("PRAGMA journal_mode = OFF")
+                    copy.execute("PRAGMA synchronous = OFF")
+                    source.backup(copy)
+                finally:
+                    copy.close()
+        except FileProblem as error:
+            raise LibraryError(str(error)) from None
         except sqlite3.Error as error:
-            copy.close()
-            target.unlink(missing_ok=True)
             raise LibraryError(f"{target}: cannot write the backup ({error})") from error
         finally:
-            copy.close()
             source.close()
         return target
 

@@ -65,6 +65,8 @@ from typing import Any
 
 from ahocorasick_rs import BytesAhoCorasick
 
+from papershelf.files import FileProblem, read_text
+
 GROUPS = ("area", "technique")
 PHRASE_LISTS = ("strong", "patterns", "weak", "title", "ignore", "negative")
 TOPIC_KEYS = ("name", "group", "description", "replace", *PHRASE_LISTS)
@@ -147,9 +149,13 @@ def load_taxonomy(config_path: Path | None = None) -> Taxonomy:
     """The default taxonomy, merged with the user's topics.toml when one exists."""
     defaults = files("papershelf").joinpath("topics_default.toml").read_text(encoding="utf-8")
     topics = _merge({}, defaults, "papershelf/topics_default.toml")
-    if config_path is not None and config_path.is_file():
-        text = config_path.read_text(encoding="utf-8")
-        topics = _merge(topics, text, str(config_path))
+    if config_path is not None:
+        try:
+            text = read_text(config_path)
+        except FileProblem as error:
+            raise TopicConfigError(str(config_path), None, str(error.strerror)) from None
+        if text is not None:
+            topics = _merge(topics, text, str(config_path))
     ordered = sorted(topics.values(), key=lambda topic: GROUPS.index(topic.group))
     return Taxonomy(tuple(ordered))
 
@@ -160,6 +166,8 @@ def _merge(topics: dict[str, Topic], text: str, path: str) -> dict[str, Topic]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise _syntax_error(error, text, path) from None
+    except RecursionError:
+        raise TopicConfigError(path, None, "invalid TOML: nested too deeply") from None
     for key in data:
         if key not in ("remove", "topics"):
             line = _line_of(text, None, key)

@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from papershelf.export import SPECIAL
 from papershelf.library import Library, chunks, marks, now
-from papershelf.lists import insert_list, list_id, quoted
+from papershelf.lists import ListError, clean_name, insert_list, list_id, quoted
 from papershelf.models import DumpError
 from papershelf.text import clean_latex, one_line, sanitize, title_key
 from papershelf.undo import Outcome, Snapshot, apply, capture, papers
@@ -364,9 +364,13 @@ def read_plan(lib: Library, path: str | Path) -> RestorePlan:
         raise DumpError(shown, error.strerror or str(error)) from None
     except UnicodeDecodeError:
         raise DumpError(shown, "not valid UTF-8 text") from None
-    if kind == "library":
-        return plan_library(lib, text, shown)
-    return plan_markdown(lib, text, shown)
+    plan = plan_library(lib, text, shown) if kind == "library" else plan_markdown(lib, text, shown)
+    for saved in plan.lists:  # checked now, so the refusal names the file
+        try:
+            clean_name(saved.name)
+        except ListError as error:
+            raise DumpError(shown, str(error)) from None
+    return plan
 
 
 # Applying --------------------------------------------------------------------------------

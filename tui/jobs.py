@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from papershelf.export import markdown
+from papershelf.files import library_files, write_text
 from papershelf.library import Library, PaperRow
 from papershelf.query import Query
 from papershelf.search import Search
@@ -73,7 +74,7 @@ def export_view(
     group_by_topic: bool,
 ) -> int:
     """Write the view as a Markdown reading list on a connection of its own; how many
-    papers it holds. Raises OSError or LibraryError."""
+    papers it holds. Raises LibraryError, or OSError (`FileProblem`: refused or failed)."""
     with Library(db_path) as lib:
         papers = lib.papers(results.pks)
     text = markdown(
@@ -83,5 +84,5 @@ def export_view(
         exported_on=today,
         group_by_topic=group_by_topic,
     )
-    target.write_text(text, encoding="utf-8")
+    write_text(target, [text], protect=library_files(db_path), what="the export")
     return len(papers)

@@ -10,10 +10,11 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
+from papershelf.config import SettingsError
 from papershelf.library import LibraryBusy, LibraryError
 from papershelf.models import DumpError, Paper
 from papershelf.query import Query
@@ -27,7 +28,7 @@ EXIT_BUSY = 75
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def fail(message: str, code: int = EXIT_REJECTED) -> None:
+def fail(message: str, code: int = EXIT_REJECTED) -> NoReturn:
     click.echo(f"papershelf: {one_line(message)}", err=True)
     sys.exit(code)
 
@@ -40,7 +41,7 @@ def shelf_from(ctx: click.Context) -> Iterator[Shelf]:
             yield shelf
     except LibraryBusy as error:
         fail(str(error), EXIT_BUSY)
-    except (LibraryError, DumpError, TopicConfigError) as error:
+    except (LibraryError, DumpError, TopicConfigError, SettingsError) as error:
         fail(str(error))
     except sqlite3.DatabaseError as error:  # a damaged page met while reading
         fail(f"{ctx.obj['db']}: cannot read the library ({error})")
@@ -94,6 +95,11 @@ def paper_json(paper: Paper) -> dict[str, object]:
         "date_label": paper.date_label,
         "arxiv_id": paper.arxiv_id,
         "lists": list(paper.lists),
+        "authors": list(paper.authors),
+        "upvotes": paper.upvotes,
+        "github_stars": paper.github_stars,
+        "comments": paper.comments,
+        "keywords": list(paper.keywords),
     }
 
 
@@ -116,9 +122,11 @@ def expand_paths(patterns: tuple[str, ...]) -> list[Path]:
         for match in matches:
             path = Path(match)
             if path.is_dir():
-                found.extend(
-                    sorted(p for p in path.iterdir() if p.suffix in (".txt", ".json", ".md"))
-                )
+                try:
+                    inside = sorted(path.iterdir())
+                except OSError as error:
+                    fail(f"{path}: cannot read the folder ({error.strerror})")
+                found.extend(p for p in inside if p.suffix in (".txt", ".json", ".md"))
             else:
                 found.append(path)
     return found

@@ -25,7 +25,7 @@ def check_copy(path: Path) -> tuple[str, int]:
 
 
 @cli.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.pass_context
 def backup(ctx: click.Context, file: Path) -> None:
     """Copy the library to FILE, consistent even while the app or an import is writing.

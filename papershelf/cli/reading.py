@@ -7,7 +7,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -30,9 +30,11 @@ from papershelf.cli.common import (
 )
 from papershelf.cli.inbox import watch_folder
 from papershelf.export import markdown
+from papershelf.files import FileProblem, library_files, write_text
 from papershelf.inbox import POLL_SECONDS
 from papershelf.library import LibraryBusy, LibraryError
 from papershelf.models import DumpError, ImportSummary
+from papershelf.query import Query
 from papershelf.shelf import Shelf, open_shelf
 from papershelf.text import one_line, sanitize
 from papershelf.transfer import Restored, library_json, restore, restore_kind
@@ -176,6 +178,12 @@ def show(ctx: click.Context, ref: str, as_json: bool) -> None:
         f"id: {paper.id}   {'read' if paper.read else 'unread'}"
         f"{'   starred' if paper.starred else ''}"
     )
+    if paper.authors:
+        click.echo("authors: " + ", ".join(one_line(name) for name in paper.authors))
+    if paper.standing:
+        click.echo(" · ".join(one_line(fact) for fact in paper.standing))
+    if paper.keywords:
+        click.echo("keywords: " + ", ".join(one_line(word) for word in paper.keywords))
     if paper.topics:
         click.echo("topics: " + ", ".join(one_line(names.get(t, t)) for t in paper.topics))
     for number, lk in enumerate(paper.links, start=1):
@@ -204,7 +212,7 @@ def mark(ctx: click.Context, action: str, refs: tuple[str, ...]) -> None:
 @cli.command()
 @click.argument("words", nargs=-1)
 @filter_options
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path))
 @click.option("--group-by-topic", is_flag=True, help="One section per topic (Markdown).")
 @click.option(
     "--format",
@@ -224,41 +232,50 @@ def export(
     fmt: str,
     **filters: Any,
 ) -> None:
-    """Write the papers of a view as a Markdown reading list, JSON or BibTeX (stdout or -o FILE)."""
+    """Write the papers of a view as a Markdown reading list, JSON or BibTeX (stdout or -o FILE).
+
+    FILE is replaced whole or not at all, and is never the library or a non-regular file.
+    """
     query = build_query(words, topics, **filters)
     with shelf_from(ctx) as shelf:
         pks = shelf.search.run(query)
-        if fmt == "json":
-            write_out(output, library_json(shelf.lib, pks, all_lists=not query.is_filtered))
-        else:
-            papers = shelf.lib.papers(pks)
-            names = shelf.lib.topic_names()
-    if fmt == "markdown":
-        text = markdown(
-            papers,
-            description=query.describe(names),
-            topic_names=names,
-            exported_on=date.today(),
-            group_by_topic=group_by_topic,
-        )
-        write_out(output, [text])
-    elif fmt == "bibtex":
-        write_out(output, [bibtex(papers)])
+        write_out(output, ctx.obj["db"], export_pieces(shelf, fmt, query, pks, group_by_topic))
     if output is not None:
         click.echo(f"wrote {len(pks)} papers to {output}")
 
 
-def write_out(output: Path | None, pieces: Iterable[str]) -> None:
-    """Text to stdout, or to the file; a file that cannot be written is one line."""
+def export_pieces(
+    shelf: Shelf, fmt: str, query: Query, pks: Sequence[int], group_by_topic: bool
+) -> Iterator[str]:
+    """The export's text, produced only once its destination has been accepted."""
+    if fmt == "json":
+        yield from library_json(shelf.lib, pks, all_lists=not query.is_filtered)
+        return
+    papers = shelf.lib.papers(pks)
+    if fmt == "bibtex":
+        yield bibtex(papers)
+        return
+    names = shelf.lib.topic_names()
+    yield markdown(
+        papers,
+        description=query.describe(names),
+        topic_names=names,
+        exported_on=date.today(),
+        group_by_topic=group_by_topic,
+    )
+
+
+def write_out(output: Path | None, db: Path, pieces: Iterable[str]) -> None:
+    """Text to stdout, or to the file through `papershelf.files`, which refuses the
+    library and anything not a regular file; a file that cannot be written is one line."""
     if output is None:
         for piece in pieces:
             click.echo(piece, nl=False)
         return
     try:
-        with output.open("w", encoding="utf-8") as handle:
-            handle.writelines(pieces)
-    except OSError as error:
-        fail(f"{output}: {error.strerror}")
+        write_text(output, pieces, protect=library_files(db), what="the export")
+    except FileProblem as error:
+        fail(str(error))
 
 
 @cli.command()

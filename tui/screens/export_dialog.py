@@ -14,6 +14,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Static
 
+from papershelf.files import refusal
 from papershelf.text import one_line
 from tui.widgets.plain_input import PlainInput
 
@@ -34,11 +35,14 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     CSS_PATH = Path(__file__).with_name("dialog.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", show=False)]
 
-    def __init__(self, default: str, count: int, description: str) -> None:
+    def __init__(
+        self, default: str, count: int, description: str, protect: dict[Path, str]
+    ) -> None:
         super().__init__()
         self.default = default
         self.count = count
         self.description = description
+        self.protect = protect
         self.confirmed: Path | None = None
 
     def compose(self) -> ComposeResult:
@@ -64,10 +68,13 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         self.dismiss(ExportRequest(path, group))
 
     def problem_with(self, path: Path) -> str | None:
+        """What stops the export before it starts: the checks the writer makes (see
+        `papershelf.files`), said here while the name can still be changed."""
         if not path.name:
             return "Give a file name."
-        if path.is_dir():
-            return f"{one_line(str(path))} is a directory; give a file name."
+        refused = refusal(path, self.protect)
+        if refused:
+            return f"{one_line(str(path))}: {refused}."
         if not path.parent.is_dir():
             return f"No directory {one_line(str(path.parent))}."
         if path.exists() and self.confirmed != path:

@@ -14,6 +14,7 @@ from pathlib import Path
 from textual import work
 from textual.app import App
 
+from papershelf.files import library_files
 from papershelf.inbox import Inbox, InboxScan
 from papershelf.library import LibraryError
 from papershelf.models import DumpError
@@ -130,7 +131,12 @@ class FileActions:
         if results is None:
             return
         description = results.query.describe(self.topic_names)
-        dialog = ExportDialog(export_name(description, self.today()), len(results.pks), description)
+        dialog = ExportDialog(
+            export_name(description, self.today()),
+            len(results.pks),
+            description,
+            library_files(self.db_path),
+        )
 
         def write(request: ExportRequest | None) -> None:
             if request is not None:
