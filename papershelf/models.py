@@ -102,6 +102,16 @@ class Paper:
         """The first code link: what the copy key puts on the clipboard."""
         return next((link.url for link in self.links if link.kind == "code"), None)
 
+    @property
+    def counts(self) -> tuple[str, ...]:
+        """What Hugging Face counted, in words, for `show` and the detail pane."""
+        counts = (
+            (self.upvotes, "upvote"),
+            (self.github_stars, "GitHub star"),
+            (self.comments, "comment"),
+        )
+        return tuple(f"{n:,} {word}{'s' * (n != 1)}" for n, word in counts if n is not None)
+
 
 @dataclass(frozen=True, slots=True)
 class ImportSummary:

@@ -180,8 +180,10 @@ def show(ctx: click.Context, ref: str, as_json: bool) -> None:
     )
     if paper.authors:
         click.echo("authors: " + ", ".join(one_line(name) for name in paper.authors))
-    if paper.standing:
-        click.echo(" · ".join(one_line(fact) for fact in paper.standing))
+    if paper.date_label:
+        click.echo(f"featured: {one_line(paper.date_label)}")
+    if paper.counts:
+        click.echo(" · ".join(paper.counts))
     if paper.keywords:
         click.echo("keywords: " + ", ".join(one_line(word) for word in paper.keywords))
     if paper.topics:

@@ -1,5 +1,6 @@
-"""The highlighted paper in full: title, state, the reader's note, abstract, numbered
-links, topics, lists, sources.
+"""The highlighted paper in full: title, state, authors, what Hugging Face says of it
+(upvotes, stars, comments), the reader's note, abstract, numbered links,
+topics, keywords, lists, sources.
 
 Everything shown comes from a dump, so it is assembled as `rich.text.Text` from
 sanitized strings: a title full of markup or escape sequences is shown as typed.
@@ -83,6 +84,12 @@ class PaperDetail(ScrollView, can_focus=True):
             facts.append(one_line(paper.date_label))
         facts.append(one_line(paper.arxiv_id or paper.id))
         text.append(" · ".join(facts), style="dim")
+        if paper.authors:
+            text.append("\n")
+            text.append(", ".join(one_line(name) for name in paper.authors), style="italic")
+        if paper.counts:
+            text.append("\n")
+            text.append(" · ".join(paper.counts), style="dim")
         if paper.note:
             text.append("\n\nNote: ", style="bold")
             text.append(sanitize(paper.note), style="italic")
@@ -104,6 +111,9 @@ class PaperDetail(ScrollView, can_focus=True):
         names = [one_line(self.topic_names.get(slug, slug)) for slug in paper.topics]
         text.append("\nTopics: ", style="bold")
         text.append(", ".join(names) or "none")
+        if paper.keywords:
+            text.append("\nKeywords: ", style="bold")
+            text.append(", ".join(one_line(word) for word in paper.keywords))
         if paper.lists:
             text.append("\nLists: ", style="bold")
             text.append(", ".join(one_line(name) for name in paper.lists))
