@@ -8,6 +8,7 @@ strings, so `tomllib` reads it and the few lines below write it: no TOML depende
 theme = "nord"
 layout = "auto"      # auto, right, below or hidden
 inbox = "~/papers"   # folder scanned for new dumps (default: the data directory's inbox)
+fetch_at_start = true  # fetch Hugging Face's new days when the app starts
 
 [keys]               # command name = keys, comma separated (see the README key table)
 toggle_read = "x"
@@ -40,6 +41,7 @@ class Settings:
     layout: str = "auto"
     keys: Mapping[str, str] = field(default_factory=dict)
     inbox: str = ""
+    fetch_at_start: bool = False
 
     def with_theme(self, theme: str) -> Settings:
         return replace(self, theme=theme)
@@ -49,6 +51,9 @@ class Settings:
 
     def with_inbox(self, inbox: str) -> Settings:
         return replace(self, inbox=inbox)
+
+    def with_fetch_at_start(self, fetch_at_start: bool) -> Settings:
+        return replace(self, fetch_at_start=fetch_at_start)
 
 
 def load_settings(path: Path) -> Settings:
@@ -75,6 +80,7 @@ def load_settings(path: Path) -> Settings:
             else {}
         ),
         inbox=inbox if isinstance(inbox, str) else "",
+        fetch_at_start=data.get("fetch_at_start") is True,
     )
 
 
@@ -85,6 +91,8 @@ def save_settings(settings: Settings, path: Path) -> None:
     values: dict[str, Scalar] = {"theme": settings.theme, "layout": settings.layout}
     if settings.inbox:
         values["inbox"] = settings.inbox
+    if settings.fetch_at_start:
+        values["fetch_at_start"] = True
     write_text(path, [dumps(values, {"keys": settings.keys})], what="the settings")
 
 

@@ -89,6 +89,7 @@ class PapershelfApp(App[None]):
             settings_path=self.settings_path,
             today=self.today,
             browser=self.browser,
+            fetch_at_start=self.settings.fetch_at_start,
         )
 
     def on_unmount(self) -> None:

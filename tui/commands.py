@@ -162,6 +162,13 @@ COMMANDS: tuple[Command, ...] = (
         "Check inbox",
         "Import the dump files that arrived in the inbox folder (also done at start).",
     ),
+    Command(
+        "fetch",
+        "F",
+        "Fetch from Hugging Face",
+        "Import the Daily Papers of every day since the last fetch, at most 30 days "
+        "(also at start with `fetch_at_start = true`).",
+    ),
     Command("clear_filters", "f", "Clear filters", "Turn every filter off; the search text stays."),
     Command(
         "cycle_layout",

@@ -12,10 +12,12 @@ from datetime import date
 from pathlib import Path
 
 from papershelf.export import markdown
+from papershelf.fetch import Client, Fetched, Progress, endpoint, fetch, since_last, today_utc
 from papershelf.files import library_files, write_text
 from papershelf.library import Library, PaperRow
 from papershelf.query import Query
 from papershelf.search import Search
+from papershelf.shelf import open_shelf
 from tui.view import Results
 
 CHUNK = 500
@@ -56,6 +58,23 @@ def next_unread(
             if row is not None and not row.read:
                 return index
     return None
+
+
+def fetch_new(db_path: Path, progress: Progress) -> Fetched:
+    """The days since the last fetch, fetched into the library on a connection of its
+    own. Raises FetchError, DumpError or LibraryError, having written nothing."""
+    with open_shelf(db_path) as shelf:
+        days = since_last(shelf.lib, today_utc())
+        return fetch(shelf, days, Client(endpoint()), on_progress=progress)
+
+
+def fetched_message(fetched: Fetched) -> str:
+    """`3 new papers from hf:2024-11-20, hf:2024-11-21`, or that nothing was new."""
+    n = fetched.new
+    names = [s.path for s in fetched.imported if s.new]
+    if not n:
+        return f"Nothing new on Hugging Face ({len(fetched.lines)} days looked at)."
+    return f"{n} new paper{'s' * (n != 1)} from {', '.join(names)}"
 
 
 def export_name(description: str, today: date) -> str:

@@ -15,12 +15,15 @@ from papershelf.paths import app_config_path
 from papershelf.shelf import Shelf
 from papershelf.text import one_line
 
-KEYS = ("inbox", "theme", "layout")
+KEYS = ("inbox", "theme", "layout", "fetch_at_start")
+SWITCH = {"true": True, "false": False}
 
 
 def current(key: str, settings: Settings) -> str:
     if key == "inbox":
         return str(inbox_dir())
+    if key == "fetch_at_start":
+        return "true" if settings.fetch_at_start else "false"
     return str(getattr(settings, key))
 
 
@@ -54,6 +57,10 @@ def config(key: str | None, value: str | None) -> None:
         fail(f"layout must be one of {', '.join(LAYOUTS)}")
     elif key == "layout":
         settings = settings.with_layout(value)
+    elif key == "fetch_at_start" and value.lower() not in SWITCH:
+        fail("fetch_at_start must be true or false")
+    elif key == "fetch_at_start":
+        settings = settings.with_fetch_at_start(SWITCH[value.lower()])
     else:
         settings = settings.with_theme(value)
     try:

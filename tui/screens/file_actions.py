@@ -14,13 +14,14 @@ from pathlib import Path
 from textual import work
 from textual.app import App
 
+from papershelf.fetch import Fetched, FetchError
 from papershelf.files import library_files
 from papershelf.inbox import Inbox, InboxScan
 from papershelf.library import LibraryError
 from papershelf.models import DumpError
 from papershelf.shelf import open_shelf
 from papershelf.text import one_line
-from tui.jobs import export_name, export_view
+from tui.jobs import export_name, export_view, fetch_new, fetched_message
 from tui.screens.export_dialog import ExportDialog, ExportRequest
 from tui.screens.import_dialog import ImportDialog
 from tui.view import Results
@@ -122,6 +123,41 @@ class FileActions:
 
     def inbox_finished(self, changed: bool) -> None:
         self.inbox_busy = False
+        self.import_finished(changed)
+
+    # Fetch ------------------------------------------------------------------------------
+
+    fetching = False
+
+    def action_fetch(self) -> None:
+        if self.fetching:
+            self.app.notify("Hugging Face is being fetched already.", markup=False)
+        elif self.writable():
+            self.start_fetch(quiet=False)
+
+    def start_fetch(self, *, quiet: bool) -> None:
+        """Start a fetch; `quiet` (at start) says nothing when nothing was new."""
+        self.fetching = True
+        self.run_fetch(quiet)
+
+    @work(thread=True, group="fetch", exit_on_error=False)
+    def run_fetch(self, quiet: bool) -> None:
+        """Fetch the days since the last fetch, showing each day's papers as they come."""
+        fetched = Fetched()
+        try:
+            fetched = fetch_new(
+                self.db_path, lambda name, papers: self.show_progress(Path(name), papers)
+            )
+        except (FetchError, DumpError, LibraryError) as error:
+            self.app.notify(f"Fetch failed: {error}", severity="error", markup=False, timeout=10)
+        else:
+            if fetched.new or not quiet:
+                self.app.notify(fetched_message(fetched), title="Hugging Face", markup=False)
+        finally:
+            self.app.call_from_thread(self.fetch_finished, fetched.new > 0)
+
+    def fetch_finished(self, changed: bool) -> None:
+        self.fetching = False
         self.import_finished(changed)
 
     # Export -----------------------------------------------------------------------------

@@ -117,6 +117,7 @@ class MainScreen(PaperActions, ListActions, FileActions, Screen[None]):
         settings_path: Path,
         today: Callable[[], date],
         browser: Callable[[str], object],
+        fetch_at_start: bool = False,
     ) -> None:
         super().__init__()
         self.shelf = shelf
@@ -126,6 +127,7 @@ class MainScreen(PaperActions, ListActions, FileActions, Screen[None]):
         self.db_path = db_path
         self.inbox = inbox
         self.inbox_busy = False
+        self.fetch_at_start = fetch_at_start
         self.held: list[Callable[[], None]] | None = None
         self.detail_timer: Timer | None = None
         self.whole_timer: Timer | None = None
@@ -159,6 +161,8 @@ class MainScreen(PaperActions, ListActions, FileActions, Screen[None]):
         self.load_lists()
         self.run_search(self.view)
         self.scan_inbox(quiet=True)
+        if self.fetch_at_start:
+            self.start_fetch(quiet=True)
 
     def key_for(self, action: str) -> str:
         """The first key of a command as the reader has it mapped, for hints."""
