@@ -10,12 +10,13 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, TextIO
 
 from importers import hf_json, hf_text, textfile
-from importers.textfile import HEAD_BYTES
+from importers.textfile import HEAD_BYTES, FileState
 from papershelf.models import DumpError, ParsedPaper
 
 __all__ = [
@@ -70,7 +71,8 @@ class Dump:
 
     `warnings` starts with what opening found (an encoding fallback) and gains one
     "path:line: message" entry per repair as `papers()` is iterated; each iteration
-    starts the parse warnings afresh.
+    starts the parse warnings afresh. A file's `state` is what opening saw: parsing
+    refuses the file if it is no longer those bytes (see `textfile.reading`).
     """
 
     path: str
@@ -82,16 +84,20 @@ class Dump:
     opening_warnings: tuple[str, ...] = field(default=(), repr=False)
     errors: str = "strict"
     text: str | None = field(default=None, repr=False)
+    state: FileState | None = field(default=None, repr=False)
 
     @property
     def origin(self) -> str:
         """The source as the library records it: a file's absolute path, or the name."""
         return self.path if self.text is not None else str(Path(self.path).resolve())
 
-    def open(self) -> TextIO:
+    def open(self) -> AbstractContextManager[TextIO]:
         if self.text is not None:
             return io.StringIO(self.text, newline=None)
-        return open(self.path, encoding=self.encoding, errors=self.errors, newline=None)
+        assert self.state is not None, "a file dump is made by open_dump"
+        return textfile.reading(
+            Path(self.path), self.state, self.sha256, self.encoding, self.errors
+        )
 
     def papers(self) -> Iterator[ParsedPaper]:
         """Stream the papers; raises DumpError part-way on structure no repair can fix."""
@@ -109,9 +115,6 @@ class Dump:
                     yield paper
         except DumpError as e:
             raise DumpError(self.path, e.problem, e.line) from None
-        except UnicodeDecodeError:
-            problem = f"changed since it was opened: no longer {self.encoding} text"
-            raise DumpError(self.path, problem) from None
         except OSError as e:
             raise DumpError(self.path, e.strerror or str(e)) from None
         if count == 0:
@@ -134,6 +137,7 @@ def open_dump(path: str | Path, encoding: str | None = None) -> Dump:
         warnings=list(checked.warnings),
         opening_warnings=checked.warnings,
         errors=checked.errors,
+        state=checked.state,
     )
 
 

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 
 DEADLINE_SECONDS = 60.0
+MARK = "PAPERSHELF_TEST_MARK"
+"""An environment variable every process a test starts, and all they start, inherits."""
 
 
 def synthetic_dump(path: Path, papers: int) -> Path:
@@ -66,8 +68,32 @@ def read_offset(pid: int, path: Path) -> int:
     return 0
 
 
-def start_import(script: Path, db: Path, dump: Path) -> subprocess.Popen[bytes]:
+def marked_processes(mark: str) -> list[int]:
+    """Live processes (zombies are not) whose environment holds `MARK=mark`: a child
+    started with it and everything it started, whoever their parent is by now."""
+    needle = f"{MARK}={mark}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if needle not in (entry / "environ").read_bytes().split(b"\0"):
+                continue
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue  # it ended while we looked
+        if state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def start_import(
+    script: Path, db: Path, dump: Path, mark: str | None = None
+) -> subprocess.Popen[bytes]:
+    """`papershelf import DUMP` on DB; `mark` tags it and its children (`marked_processes`)."""
     env = {**os.environ, "PAPERSHELF_DB": str(db)}
+    if mark is not None:
+        env[MARK] = mark
     return subprocess.Popen(
         [str(script), "import", str(dump)],
         env=env,

@@ -1,0 +1,153 @@
+"""A dump that changes while it is imported is refused whole, and imports once it is complete.
+
+The hash that marks a file as imported is that of the bytes that were parsed, so a dump
+still being copied in is never half-imported and then skipped as "already imported".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from children import read_offset, start_import, synthetic_dump, wait_for, write_lock_held
+from hostile import digest, integrity, reader_tables
+
+from papershelf.models import DumpError
+from papershelf.shelf import open_shelf
+
+CHANGED = "changed while it was being imported; nothing imported, try again"
+STOCKED_PAPERS = 4
+
+
+def marked_imported(db: Path, data: bytes) -> bool:
+    conn = sqlite3.connect(db)
+    try:
+        sha = hashlib.sha256(data).hexdigest()
+        return conn.execute("SELECT count(*) FROM sources WHERE sha256 = ?", (sha,)).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def paper_count(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return int(conn.execute("SELECT count(*) FROM papers").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def truncate(path: Path) -> None:
+    os.truncate(path, path.stat().st_size // 2)
+
+
+def grow(path: Path) -> None:
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("A Paper Appended While Importing\n\nIt arrived after the import began.\n")
+
+
+def rewrite_in_place(path: Path) -> None:
+    """Same size, same inode, different bytes (the time is put back as it was)."""
+    info = path.stat()
+    with path.open("r+b") as handle:
+        handle.seek(info.st_size // 2)
+        handle.write(b"Rewritten")
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+
+
+def replace(path: Path) -> None:
+    """A different, complete file renamed over the dump, as a downloader finishing does."""
+    fresh = path.with_name("fresh.part")
+    synthetic_dump(fresh, 100)
+    fresh.replace(path)
+
+
+CHANGES: dict[str, Callable[[Path], None]] = {
+    "truncated": truncate,
+    "grown": grow,
+    "rewritten-in-place": rewrite_in_place,
+    "replaced": replace,
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_dump_changed_mid_parse_is_refused_whole(
+    stocked: Path, tmp_path: Path, change: str
+) -> None:
+    """The file changes after the first batch of papers is staged: the import raises one
+    line naming the file, the library is exactly as before, the file is not marked
+    imported, and the complete file then imports."""
+    dump = synthetic_dump(tmp_path / "arriving.txt", 12_000)
+    complete = dump.read_bytes()
+    before, state = digest(stocked), reader_tables(stocked)
+    changed: list[int] = []
+
+    def change_once(papers: int) -> None:
+        if not changed:
+            changed.append(papers)
+            CHANGES[change](dump)
+
+    with open_shelf(stocked, topics_path=tmp_path / "none.toml") as shelf:
+        with pytest.raises(DumpError) as refused:
+            shelf.import_file(dump, on_progress=change_once)
+        assert str(refused.value) == f"{dump}: {CHANGED}"
+        assert changed and changed[0] < 12_000, "the change came after the whole file was read"
+        assert digest(stocked) == before and not marked_imported(stocked, complete)
+
+        dump.write_bytes(complete)
+        summary = shelf.import_file(dump)
+        assert not summary.skipped and summary.papers == 12_000
+    assert marked_imported(stocked, complete)
+    assert paper_count(stocked) == STOCKED_PAPERS + 12_000
+    assert reader_tables(stocked) == state
+    assert integrity(stocked) == "ok"
+
+
+def test_dump_changed_between_opening_and_parsing_is_refused(stocked: Path, tmp_path: Path) -> None:
+    """Bytes checked when the file was opened, then cut before parsing starts: refused."""
+    import importers
+    from papershelf.ingest import ingest
+
+    dump_path = synthetic_dump(tmp_path / "cut.txt", 300)
+    before = digest(stocked)
+    with open_shelf(stocked, topics_path=tmp_path / "none.toml") as shelf:
+        dump = importers.open_dump(dump_path)
+        truncate(dump_path)
+        with pytest.raises(DumpError, match=CHANGED):
+            ingest(shelf.lib, dump, shelf.tagger)
+    assert digest(stocked) == before
+
+
+@pytest.mark.skipif(not Path("/proc/self/fdinfo").is_dir(), reason="needs Linux /proc")
+@pytest.mark.parametrize("change", ["truncated", "grown"])
+def test_cli_import_of_a_dump_changing_underneath(
+    stocked: Path, tmp_path: Path, papershelf_script: Path, run_script_at, change: str
+) -> None:  # type: ignore[no-untyped-def]
+    """A real `papershelf import` whose file is cut short or grows once it is reading it:
+    exit 1, one line naming the file, nothing imported; the complete file imports later."""
+    dump = synthetic_dump(tmp_path / "big.txt", 36_000)
+    complete = dump.read_bytes()
+    before = digest(stocked)
+    child = start_import(papershelf_script, stocked, dump)
+    try:
+        wait_for(lambda: write_lock_held(stocked), "the import to take the write lock")
+        wait_for(lambda: read_offset(child.pid, dump) > 2**20, "the import to parse 1 MiB")
+        CHANGES[change](dump)
+        _, stderr = child.communicate(timeout=120)
+    finally:
+        child.kill()
+        child.wait()
+    assert child.returncode == 1
+    assert stderr.decode().splitlines() == [f"papershelf: rejected {dump}: {CHANGED}"]
+    assert digest(stocked) == before
+    assert integrity(stocked) == "ok"
+
+    dump.write_bytes(complete)
+    again = run_script_at(stocked, "import", str(dump))
+    assert again.returncode == 0, again.stderr
+    assert b"already imported" not in again.stdout
+    assert paper_count(stocked) == STOCKED_PAPERS + 36_000
+    assert marked_imported(stocked, complete)
