@@ -201,6 +201,8 @@ class Client:
         """Every entry of a listing, page after page until a short one."""
         found: list[object] = []
         previous: bytes | None = None
+        if on_progress:
+            on_progress(listing.name, 0)
         for page in range(MAX_PAGES):
             url = self.url(listing, page, sort)
             body = self.get(url)
