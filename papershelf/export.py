@@ -52,10 +52,18 @@ def link(label: str, url: str) -> str | None:
     return f"[{escape(label)}](<{safe.replace('<', '%3C').replace('>', '%3E')}>)"
 
 
+def note_lines(note: str) -> list[str]:
+    """The reader's note as quoted lines under its paper, each escaped and inert."""
+    body = note.strip("\n")
+    if not body.strip():
+        return []
+    return [f"  > {inert_line_start(escape(line))}".rstrip() for line in body.splitlines()]
+
+
 def entry(paper: Paper, topic_names: Mapping[str, str]) -> list[str]:
     box = "x" if paper.read else " "
     star = " ★" if paper.starred else ""
-    lines = [f"- [{box}] **{escape(paper.title)}**{star}"]
+    lines = [f"- [{box}] **{escape(paper.title)}**{star}", *note_lines(paper.note)]
     code = paper.code_url
     ordered = sorted(paper.links, key=lambda lk: lk.url != code)
     rendered = [link(lk.kind if lk.url != code else "code", lk.url) for lk in ordered]

@@ -271,9 +271,7 @@ def test_json_backup_restores_the_whole_reader_state(tmp_path: Path) -> None:
     run_b("import", *map(str, sources))
     result = run_b("import", str(backup))
     assert result.exit_code == 0
-    assert (
-        f"{backup}: library export: {total} papers ({total} in the library, 0 not)" in result.output
-    )
+    assert f"{backup}: library export: {total} papers (0 created, " in result.output
     with Library(tmp_path / "b.db") as lib:
         assert reader_state(lib) == expected
         assert list_names(lib) == lists_a
@@ -282,8 +280,8 @@ def test_json_backup_restores_the_whole_reader_state(tmp_path: Path) -> None:
     assert "state restored on 0 papers" in again.output
 
 
-def test_json_backup_reports_papers_this_library_lacks_and_invents_none(tmp_path: Path) -> None:
-    """Papers of the backup that were never imported here are counted and named, not created."""
+def test_json_backup_creates_the_papers_this_library_lacks(tmp_path: Path) -> None:
+    """Papers of the backup that were never imported here are created, with their state."""
     run_a, run_b = runner(tmp_path / "a.db"), runner(tmp_path / "b.db")
     text, api = write_dump(tmp_path, "page.txt"), write_json(tmp_path, "daily.json", ENTRIES[1:])
     run_a("import", str(text), str(api))
@@ -293,10 +291,13 @@ def test_json_backup_reports_papers_this_library_lacks_and_invents_none(tmp_path
     run_a("export", "--format", "json", "-o", str(backup))
     run_b("import", str(text))
     result = run_b("import", str(backup))
-    assert "5 papers (4 in the library, 1 not), state restored on 4 papers" in result.output
-    assert f"warning: {backup}: not in the library: Glasshouse: Transparent Agents" in result.stderr
-    with Library(tmp_path / "b.db") as lib:
-        assert lib.count() == len(PAPERS)
+    assert "5 papers (1 created, 4 merged, 0 kept), state restored on 5 papers" in result.output
+    assert result.stderr == ""
+    with open_shelf(tmp_path / "b.db") as shelf:
+        assert shelf.lib.count() == len(PAPERS) + 1
+        created = shelf.lib.paper(shelf.lib.find("2603.05678"))
+    assert created.title == "Glasshouse: Transparent Agents for Greenhouse Control"
+    assert created.read and created.authors == ("Chloé Dubois",)
 
 
 def test_backup_papers_match_by_arxiv_id_then_title(tmp_path: Path) -> None:
@@ -337,7 +338,8 @@ def test_a_restore_is_one_undoable_change(tmp_path: Path) -> None:
         journal = Journal(shelf.lib)
         entry = journal.apply(Restore(read_plan(shelf.lib, backup)))
         assert entry.changed == len(PAPERS)
-        assert shelf.lib.paper(shelf.search.run(Query())[0]).note == "mine\n\ntheirs"
+        note = shelf.lib.paper(shelf.search.run(Query())[0]).note
+        assert note == "mine\n--- note from backup.json ---\ntheirs"
         journal.undo()
         assert reader_rows(shelf.lib) == before
 
@@ -383,7 +385,7 @@ def test_markdown_list_comes_back_as_a_named_list_with_read_marks(tmp_path: Path
     result = run_b("import", str(exported))
     assert result.exit_code == 0
     assert (
-        f'{exported}: reading list "Weekend": 4 papers (3 in the library, 1 not), '
+        f'{exported}: reading list "Weekend": 4 papers (3 merged, 0 kept, 1 not in the library), '
         "state restored on 3 papers"
     ) in result.output
     assert (
@@ -412,7 +414,7 @@ def test_markdown_of_a_filtered_view_names_the_list_after_the_view(tmp_path: Pat
     with open_shelf(tmp_path / "b.db") as shelf:
         assert list_names(shelf.lib) == ["with code"]
         in_list = shelf.search.run(Query.parse("list:'with code'"))
-        assert sorted(in_list) == sorted(shelf.search.run(Query().with_code()))
+        assert sorted(in_list) == sorted(shelf.search.run(Query.parse("has:code")))
 
 
 # BibTeX ----------------------------------------------------------------------------------

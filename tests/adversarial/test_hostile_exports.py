@@ -1,7 +1,8 @@
 """Hostile "papershelf exports" given to `papershelf import`: restored inertly or refused.
 
-A JSON backup or Markdown list from someone else is as untrusted as a dump: it may only
-set the state of papers already in the library, and never crash or carry escapes in.
+A JSON backup or Markdown list from someone else is as untrusted as a dump: a JSON backup
+may create papers, as inert as a dump's, and set the reader's state; neither kind may
+crash or carry escapes in.
 """
 
 from __future__ import annotations
@@ -66,9 +67,6 @@ RESTORED: dict[str, Body] = {
         }
     ),
     "huge-numbers": export({"papers": [{"id": "ID0", "starred": 10**100, "read_at": "9" * 5000}]}),
-    "unknown-papers-only": export(
-        {"papers": [{"id": "2401.99999", "title": "A Paper Nobody Has"}]}
-    ),
     "markdown-hostile": lambda ids: (
         "# Reading list: \x1b]52;c;SGk=\x07[/]\n\n"
         "- [x] **Sparse Lanterns: Quantizing Attention Heads to Two Bits** ★\n"
@@ -112,8 +110,9 @@ def test_hostile_export_is_refused_in_one_line(
 def test_hostile_export_restores_only_inert_state(
     case: str, stocked: Path, tmp_path: Path, run_cli
 ) -> None:  # type: ignore[no-untyped-def]
-    """An odd but readable export restores what it can: no paper is added, no control
-    character is stored, every message is one line, the library stays consistent."""
+    """An odd but readable export restores what it can: no paper is added (none names
+    an id and a title this library lacks), no control character is stored, every message
+    is one line, the library stays consistent."""
     suffix = ".md" if case.startswith("markdown") else ".json"
     path = write(tmp_path, f"{case}{suffix}", RESTORED[case](ids(stocked)))
     titles = paper_titles(stocked)
@@ -126,4 +125,46 @@ def test_hostile_export_restores_only_inert_state(
     names = "".join(name for (name,) in conn.execute("SELECT name FROM lists"))
     conn.close()
     assert forbidden(notes + names) == []
+    assert integrity(stocked) == "ok"
+
+
+def test_hostile_paper_in_an_export_is_created_inert(
+    stocked: Path, tmp_path: Path, run_cli
+) -> None:  # type: ignore[no-untyped-def]
+    """A paper the library lacks is created from the export with its escapes dropped,
+    its unsafe links left out and a lying link host replaced by the URL's own."""
+    entry = {
+        "id": "2401.99999",
+        "title": "A Paper \x1b]52;c;SGk=\x07Nobody \u202eHas [/]",
+        "abstract": "Clear\x1b[2J\x1b[H screen \x9b31m and [@click=app.quit] text.",
+        "authors": ["Eve \x1b[31mRed", 7],
+        "upvotes": 10**30,
+        "links": [
+            {"url": "javascript:alert(1)", "kind": "code"},
+            {"url": "https://example.org/repo", "kind": "weird", "host": "github.com"},
+        ],
+        "note": "\x1b[2Jnote",
+        "starred": True,
+    }
+    path = write(tmp_path, "stranger.json", export({"papers": [entry]})(ids(stocked)))
+    titles = paper_titles(stocked)
+    result = run_cli("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "1 paper (1 created, 0 merged, 0 kept)" in result.output
+    assert forbidden(result.output + result.stderr) == []
+    assert paper_titles(stocked) == [*titles, "A Paper Nobody Has [/]"]
+    conn = sqlite3.connect(stocked)
+    stored = conn.execute(
+        "SELECT abstract, authors, upvotes FROM papers WHERE id = '2401.99999'"
+    ).fetchone()
+    links = conn.execute(
+        "SELECT url, kind, host FROM links JOIN papers ON pk = paper WHERE id = '2401.99999'"
+    ).fetchall()
+    state = conn.execute(
+        "SELECT note, starred FROM state JOIN papers ON pk = paper WHERE id = '2401.99999'"
+    ).fetchone()
+    conn.close()
+    assert stored == ("Clear screen 31m and [@click=app.quit] text.", '["Eve Red"]', None)
+    assert links == [("https://example.org/repo", "other", "example.org")]
+    assert state == ("note", 1)
     assert integrity(stocked) == "ok"
