@@ -31,6 +31,7 @@ from papershelf.lists import ListSummary
 from papershelf.text import one_line
 from tui.commands import BY_ACTION, key_label, keys_of
 from tui.messages import ShowState, ToggleList, ToggleStarred, ToggleTopic, ToggleUntopiced
+from tui.styles import part_style
 from tui.view import Results
 
 HINTS_FROM = 22
@@ -286,7 +287,7 @@ class Facets(ScrollView, can_focus=True):
             "hover": base + part("facets--hover"),
             "disabled": base + part("facets--disabled"),
         }
-        parts = {"": Style(), **{name: part(f"facets--{name}", partial=True) for name in PARTS}}
+        parts = {"": Style(), **{name: part_style(self, f"facets--{name}") for name in PARTS}}
         parts["rule"] = part("facets--rule")
         if lines != self._line_styles or parts != self._part_styles:
             self._line_styles, self._part_styles = lines, parts

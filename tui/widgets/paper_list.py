@@ -25,12 +25,18 @@ from textual.strip import Strip
 from papershelf.library import PaperRow
 from papershelf.text import one_line
 from tui.commands import bindings
+from tui.styles import part_style
 from tui.view import Results
 
 FetchRows = Callable[[Sequence[int]], list[PaperRow]]
 CACHE_LIMIT = 20_000
 STRIP_CACHE = 300
 """Drawn rows kept: typing a word shows many of the same papers keystroke after keystroke."""
+
+
+READ_CONTRAST = 3.0
+"""A read title is dimmer than an unread one, but never below WCAG's floor for large
+text against the list: dimmed, not hidden."""
 
 
 class Look(NamedTuple):
@@ -300,16 +306,19 @@ class PaperList(ScrollView, can_focus=True):
         key = (row, on_cursor, width)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._strips[key] = self._fit(self.row_segments(row, look), width, base)
+            segments = self.row_segments(row, look, on_cursor=on_cursor)
+            strip = self._strips[key] = self._fit(segments, width, base)
         return strip
 
-    def row_segments(self, row: PaperRow, look: Look) -> list[Segment]:
-        """One row: unread dot, star, code badge, title; the title is plain text always."""
+    def row_segments(self, row: PaperRow, look: Look, *, on_cursor: bool = False) -> list[Segment]:
+        """One row: unread dot, star, code badge, title; the title is plain text always.
+        Under the cursor a read title takes the cursor's colour: the dimmed one can be
+        unreadable on the cursor's background."""
         return [
             Segment("● " if not row.read else "  ", look.unread),
             Segment("★ " if row.starred else "  ", look.star),
             Segment("</> " if row.has_code else "    ", look.code),
-            Segment(one_line(row.title), look.read if row.read else None),
+            Segment(one_line(row.title), look.read if row.read and not on_cursor else None),
         ]
 
     @staticmethod
@@ -331,11 +340,11 @@ class PaperList(ScrollView, can_focus=True):
             self._styles = Look(
                 base=base,
                 cursor=base + part("paper-list--cursor"),
-                unread=part("paper-list--unread", partial=True),
-                read=part("paper-list--read", partial=True),
-                star=part("paper-list--star", partial=True),
-                code=part("paper-list--code", partial=True),
-                note=part("paper-list--note", partial=True),
+                unread=part_style(self, "paper-list--unread"),
+                read=part_style(self, "paper-list--read", floor=READ_CONTRAST),
+                star=part_style(self, "paper-list--star"),
+                code=part_style(self, "paper-list--code"),
+                note=part_style(self, "paper-list--note"),
             )
         return self._styles
 
