@@ -42,15 +42,17 @@ def retag(
         ).fetchall():
             last = batch[-1][0]
             current: dict[int, set[str]] = {pk: set() for pk, _, _ in batch}
-            for pk, slug in conn.execute(
-                "SELECT paper, slug FROM paper_topics WHERE origin = 'auto' "
-                "AND paper BETWEEN ? AND ?",
+            chosen: dict[int, set[str]] = {pk: set() for pk, _, _ in batch}
+            for pk, slug, origin in conn.execute(
+                "SELECT paper, slug, origin FROM paper_topics WHERE paper BETWEEN ? AND ?",
                 (batch[0][0], last),
             ):
-                current[pk].add(slug)
+                (current if origin == "auto" else chosen)[pk].add(slug)
             rows = []
             for pk, title, abstract in batch:
-                fresh = set(tagger.tag(title, abstract))
+                # The reader's own row for a topic stands in for the tagger's, so a topic
+                # the reader added or removed is no change of the rules.
+                fresh = set(tagger.tag(title, abstract)) - chosen[pk]
                 if fresh != current[pk]:
                     changed += 1
                     added.update(fresh - current[pk])

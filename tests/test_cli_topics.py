@@ -55,6 +55,17 @@ def test_manual_topics_survive_retag_and_reimport(home: Path, tmp_path: Path) ->
     assert "survey" in topics and "retrieval" not in topics
 
 
+def test_retag_with_unchanged_rules_reports_no_change(home: Path, tmp_path: Path) -> None:
+    """A paper whose topics the reader changed is no change of the rules: retagging with
+    the same rules says "0 changed", the first time and every time after."""
+    run("import", str(write_dump(tmp_path, "a.txt")))
+    ref = json.loads(run("search", "orchard", "--json").output)[0]["id"]
+    run("tag", ref, "+survey", "-retrieval")
+    assert run("retag").output.splitlines()[0] == "retagged 4 papers: 0 changed"
+    assert run("retag").output.splitlines() == ["retagged 4 papers: 0 changed"]
+    assert "retrieval" not in paper_topics(ref)
+
+
 def test_user_config_renames_and_retag_reports_changes(home: Path, tmp_path: Path) -> None:
     """A topics.toml that adds a topic is applied by retag, which reports what changed."""
     run("import", str(write_dump(tmp_path, "a.txt")))
