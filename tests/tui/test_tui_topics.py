@@ -45,6 +45,23 @@ async def test_t_adds_a_topic_with_completion_and_removes_it(make_app, library):
         assert app.notes[-1] == ("Removed topic Quantization.", "information")
 
 
+async def test_enter_takes_the_completion_the_dialog_shows(make_app, library):
+    """Typing "quant" shows "Quantization" completed in the box; Enter adds that topic
+    rather than answering that no topic is named "quant"."""
+    pk = first_pk(library)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("t", *"quant")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, TopicEditor)
+        assert app.notes[-1] == ("Added topic Quantization.", "information")
+    with Library(library) as lib:
+        assert "quantization" in lib.paper_topics(pk)
+
+
 async def test_an_unknown_topic_is_refused_in_the_dialog(make_app):
     """A name that is no topic keeps the dialog open with a message."""
     app = make_app()

@@ -48,10 +48,9 @@ class TopicEditor(ModalScreen[TopicChange | None]):
             now = Text("Topics now: ")
             now.append(", ".join(self.topic_name(slug) for slug in self.current) or "none")
             yield Static(now)
-            names = [self.topic_name(slug) for slug in self.topic_names]
             yield PlainInput(
                 placeholder="topic name or slug",
-                suggester=SuggestFromList([*names, *self.topic_names], case_sensitive=False),
+                suggester=SuggestFromList(self.completions, case_sensitive=False),
                 id="topic-input",
             )
             yield Static(id="topic-problem", classes="problem")
@@ -59,12 +58,23 @@ class TopicEditor(ModalScreen[TopicChange | None]):
     def topic_name(self, slug: str) -> str:
         return one_line(self.topic_names.get(slug, slug))
 
+    @property
+    def completions(self) -> list[str]:
+        """Names first, then slugs: the order the input suggests them in."""
+        return [*(self.topic_name(slug) for slug in self.topic_names), *self.topic_names]
+
     def resolve(self, typed: str) -> str | None:
+        """The topic named or slugged exactly, else the one the input's completion shows
+        for what was typed, so Enter takes what the reader sees."""
         wanted = typed.strip().casefold()
-        for slug, name in self.topic_names.items():
-            if wanted in (slug.casefold(), one_line(name).casefold()):
-                return slug
-        return None
+        if not wanted:
+            return None
+        by_word = {one_line(name).casefold(): slug for slug, name in self.topic_names.items()}
+        by_word |= {slug.casefold(): slug for slug in self.topic_names}
+        if wanted in by_word:
+            return by_word[wanted]
+        shown = next((c for c in self.completions if c.casefold().startswith(wanted)), None)
+        return by_word[shown.casefold()] if shown else None
 
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:
