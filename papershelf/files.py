@@ -92,9 +92,25 @@ def refusal(
             return problem
         if not replace:
             return "already exists; choose another name"
-    for path, what in (protect or {}).items():
+    what = protected(real, found, protect or {})
+    return f"is {what}; choose another name" if what else None
+
+
+def library_file(path: Path, db: Path) -> str | None:
+    """What `path` is when it is the library `db` or a file SQLite keeps beside it, judged
+    by stat alone (a dump picked by mistake must not be opened: see the module doc)."""
+    try:
+        found: os.stat_result | None = path.stat()
+    except OSError:
+        found = None
+    return protected(Path(os.path.realpath(path)), found, library_files(db))
+
+
+def protected(real: Path, found: os.stat_result | None, protect: dict[Path, str]) -> str | None:
+    """What `real` (a resolved path; `found` its stat) is among `protect`, by path or inode."""
+    for path, what in protect.items():
         if os.path.realpath(path) == str(real) or (found is not None and same_file(path, found)):
-            return f"is {what}; choose another name"
+            return what
     return None
 
 

@@ -10,8 +10,9 @@ from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 
+from papershelf.files import library_file
 from papershelf.library import Library
-from papershelf.models import ImportSummary
+from papershelf.models import DumpError, ImportSummary
 from papershelf.paths import topics_config_path
 from papershelf.search import Search
 from papershelf.topics import Tagger, Taxonomy, load_taxonomy
@@ -43,8 +44,15 @@ class Shelf:
         import importers
         from papershelf.ingest import ingest
 
+        self.refuse_library_file(Path(path))
         dump = importers.open_dump(path, encoding=encoding)
         return ingest(self.lib, dump, self.tagger, force=force, on_progress=on_progress)
+
+    def refuse_library_file(self, path: Path) -> None:
+        """Raise DumpError, before the file is opened, when it is the library or its WAL."""
+        what = library_file(path, self.lib.path)
+        if what is not None:
+            raise DumpError(str(path), f"is {what}, not a dump file")
 
     def close(self) -> None:
         self.lib.close()

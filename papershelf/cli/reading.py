@@ -50,6 +50,7 @@ def import_one(
     A papershelf export (JSON backup, Markdown list) carries the reader's state, not
     content, so it goes to `papershelf.transfer` instead of the importer registry.
     """
+    shelf.refuse_library_file(path)  # before anything opens it
     if restore_kind(path) is not None:
         return restore(shelf.lib, path)
     if not sys.stderr.isatty():

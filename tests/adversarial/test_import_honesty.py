@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -151,3 +152,58 @@ def test_cli_import_of_a_dump_changing_underneath(
     assert b"already imported" not in again.stdout
     assert paper_count(stocked) == STOCKED_PAPERS + 36_000
     assert marked_imported(stocked, complete)
+
+
+opened: list[str] | None = None
+"""Every path this process opens while a test records them (see `record_opens`)."""
+
+
+def _audit(event: str, args: tuple[object, ...]) -> None:
+    if opened is not None and event == "open" and isinstance(args[0], (str, bytes, Path)):
+        opened.append(os.path.realpath(os.fsdecode(args[0])))
+
+
+sys.addaudithook(_audit)
+
+
+LIBRARY_FILES: dict[str, Callable[[Path, Path], Path]] = {
+    "the-library": lambda db, folder: db,
+    "its-wal": lambda db, folder: db.with_name(db.name + "-wal"),
+    "its-shm": lambda db, folder: db.with_name(db.name + "-shm"),
+    "a-symlink-to-it": lambda db, folder: symlink(folder / "dump.txt", db),
+    "a-hard-link-to-it": lambda db, folder: hard_link(folder / "papers.json", db),
+}
+
+
+def symlink(link: Path, target: Path) -> Path:
+    link.symlink_to(target)
+    return link
+
+
+def hard_link(link: Path, target: Path) -> Path:
+    link.hardlink_to(target)
+    return link
+
+
+@pytest.mark.parametrize("which", list(LIBRARY_FILES))
+def test_import_of_the_library_itself_is_refused_unopened(
+    stocked: Path, tmp_path: Path, run_cli, which: str
+) -> None:  # type: ignore[no-untyped-def]
+    """`papershelf import` given the library, its -wal/-shm, or a link to it: one line, exit
+    1, library unchanged, and the file never opened outside SQLite (opening and closing it
+    would drop SQLite's locks in this process)."""
+    global opened
+    target = LIBRARY_FILES[which](stocked, tmp_path)
+    before = digest(stocked)
+    own = {os.path.realpath(stocked.with_name(stocked.name + s)) for s in ("", "-wal", "-shm")}
+    opened = []
+    try:
+        result = run_cli("import", str(target))
+    finally:
+        seen, opened = opened, None
+    assert result.exit_code == 1
+    problem = result.output.splitlines()[0]
+    assert problem.startswith(f"papershelf: rejected {target}: is the library")
+    assert problem.endswith(", not a dump file")
+    assert own.isdisjoint(seen), "the library was opened outside SQLite"
+    assert digest(stocked) == before
