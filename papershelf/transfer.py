@@ -412,7 +412,9 @@ def plan_markdown(lib: Library, text: str, path: str) -> RestorePlan:
             missing.append(one_line(title))
             continue
         saved = SavedState(stamp if ticked else None, starred, sanitize("\n".join(note).strip()))
-        found[pk] = merge(found[pk], saved, marker(path)) if pk in found else saved
+        if pk in found:
+            saved = merge(found[pk], saved, marker(path), newer_wins=False)
+        found[pk] = saved
     saved_list = SavedList(name or list_name("", path), None, tuple((pk, stamp) for pk in found))
     return RestorePlan(
         path,
@@ -479,7 +481,7 @@ def plan_library(lib: Library, text: str, path: str) -> RestorePlan:
             removed=_topics(entry, "removed", version, known_topics, unknown),
         )
         if ref in states:
-            states[ref] = merge(states[ref], saved, marker(path))
+            states[ref] = merge(states[ref], saved, marker(path), newer_wins=False)
         elif saved != SavedState():
             states[ref] = saved
         provenance.extend((ref, *place) for place in _places(entry.get("sources"), places))
@@ -669,24 +671,28 @@ def read_plan(lib: Library, path: str | Path) -> RestorePlan:
 # Merging ---------------------------------------------------------------------------------
 
 
-def merge(here: SavedState, there: SavedState, mark: str) -> SavedState:
+def merge(here: SavedState, there: SavedState, mark: str, *, newer_wins: bool = True) -> SavedState:
     """`here` with what `there` brings, losing neither.
 
-    When both say when they changed, the later one gives the read mark and the star;
-    otherwise `there` can only add them. Differing notes are both kept, here's first.
-    A topic choice here stays; `there`'s choices of other topics are added.
+    When both say when they changed (and `newer_wins`), the later one gives the read mark
+    and the star; otherwise `there` can only add them, as two entries of one file for
+    the same paper do. Differing notes are both kept, here's first. A topic choice here
+    stays; `there`'s choices of other topics are added. A state unlike either side is
+    stamped as changing now, or, between entries of a file, when the later one changed.
     """
-    if here.updated_at and there.updated_at:
+    if newer_wins and here.updated_at and there.updated_at:
         newer = there if there.updated_at > here.updated_at else here
         read_at, starred = newer.read_at, newer.starred
     else:
         read_at, starred = here.read_at or there.read_at, here.starred or there.starred
     values = (read_at, starred, merge_notes(here.note, there.note, mark))
-    updated_at = None  # the merge is new: it changes now
     if values == there.values:
         updated_at = there.updated_at
     elif values == here.values:
         updated_at = here.updated_at
+    else:
+        stamps = [stamp for stamp in (here.updated_at, there.updated_at) if stamp]
+        updated_at = None if newer_wins or not stamps else max(stamps)
     chosen = set(here.manual + here.removed)
     manual = here.manual + tuple(s for s in there.manual if s not in chosen)
     chosen.update(manual)
