@@ -190,7 +190,7 @@ def show(ctx: click.Context, ref: str, as_json: bool) -> None:
     if paper.topics:
         click.echo("topics: " + ", ".join(one_line(names.get(t, t)) for t in paper.topics))
     for n, line in enumerate(sanitize(paper.note).strip().splitlines()):
-        click.echo(("note: " if n == 0 else "      ") + line)
+        click.echo((("note: " if n == 0 else "      ") + line).rstrip())
     for number, lk in enumerate(paper.links, start=1):
         mirror = lk.original and lk.original != lk.url
         via = f" (written as {one_line(lk.original or '')})" if mirror else ""
