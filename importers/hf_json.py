@@ -26,6 +26,8 @@ from typing import Any, TextIO
 from papershelf.models import DumpError, ParsedPaper
 
 ARXIV_ID = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(?:v\d+)?", re.IGNORECASE)
+ARXIV_LINKS = ("https://arxiv.org/abs/", "https://huggingface.co/papers/")
+"""What an arXiv id gives a paper: its arxiv.org and huggingface.co/papers links."""
 _ENTRY = re.compile(r'"paper"\s*:\s*\{')
 _PAPER_FIELDS = (re.compile(r'"summary"\s*:'), re.compile(r'"published_?[aA]t"\s*:'))
 _PAPERSHELF = re.compile(r'"format"\s*:\s*"papershelf-')
@@ -98,14 +100,14 @@ def _text(value: object) -> str:
 def _authors(value: object) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
-    names = (a.get("name") if isinstance(a, dict) else a for a in value)
-    return tuple(_text(n) for n in names if _text(n))
+    names = (_text(a.get("name") if isinstance(a, dict) else a) for a in value)
+    return tuple(name for name in names if name)
 
 
 def _keywords(value: object) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
-    return tuple(dict.fromkeys(_text(k) for k in value if _text(k)))
+    return tuple(dict.fromkeys(word for word in map(_text, value) if word))
 
 
 def _count(value: object) -> int | None:
@@ -152,7 +154,7 @@ def _paper(
         arxiv_id = re.sub(r"v\d+$", "", arxiv_id)
     urls = [_fact(both, *names) for names in (_REPO, _PROJECT)]
     if arxiv_id is not None:
-        urls += [f"https://arxiv.org/abs/{arxiv_id}", f"https://huggingface.co/papers/{arxiv_id}"]
+        urls += [prefix + arxiv_id for prefix in ARXIV_LINKS]
     published = _fact(both, "publishedAt", "published_at")
     # The entry's `publishedAt` is the day it was featured, the paper's the arXiv date.
     featured = _fact((paper,), "submittedOnDailyAt") or _fact(

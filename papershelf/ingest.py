@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from importers import Dump
+from importers.hf_json import ARXIV_LINKS
 from papershelf import bitmaps, facets, terms
 from papershelf.library import Library, marks, now
 from papershelf.links import extract_links, links_from_urls
@@ -76,9 +77,6 @@ FILL_KNOWN = """UPDATE papers SET
     upvotes = coalesce(:upvotes, upvotes), github_stars = coalesce(:stars, github_stars),
     comments = coalesce(:comments, comments)
     WHERE pk = :pk"""
-FILLED = 4
-"""`Known.facts` and `facts()` hold first the facts a record only fills in when missing
-(authors, published, keywords, featured day), then the counts it brings up to date."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +91,9 @@ class Heading:
 
 @dataclass(frozen=True, slots=True)
 class Known:
-    """A paper in the library before this import: what dedupe and filling in look at."""
+    """A paper in the library before this import: what dedupe and filling in look at.
+    `facts` are as `facts()` orders them: authors, published, keywords and featured day
+    (filled in when missing), then upvotes, GitHub stars and comments (kept up to date)."""
 
     pk: int
     title: str
@@ -176,13 +176,20 @@ def facts(paper: ParsedPaper) -> tuple[object, ...]:
 
 def gains(known: Known, paper: ParsedPaper) -> bool:
     """Whether a record of a known paper tells it something new (checked before writing,
-    so a re-read dump costs no updates)."""
+    and without building anything, so a re-read dump costs no updates)."""
+    authors, published, keywords, day, *counts = known.facts
     if paper.arxiv_id and known.arxiv_id is None:
         return True
-    for n, (old, new) in enumerate(zip(known.facts, facts(paper), strict=True)):
-        if new is not None and (old is None or (n >= FILLED and old != new)):
-            return True
-    return bool(paper.urls) and known.no_code and code_link(links_from_urls(paper.urls)) is not None
+    missing = ((authors, paper.authors), (published, paper.published))
+    missing += ((keywords, paper.keywords), (day, paper.date_label))
+    if any(old is None and new for old, new in missing):
+        return True
+    news = (paper.upvotes, paper.github_stars, paper.comments)
+    if any(new is not None and new != old for old, new in zip(counts, news, strict=True)):
+        return True
+    # A link beyond the ones its arXiv id gives may be the code link the paper lacks.
+    given = [url for url in paper.urls if not url.startswith(ARXIV_LINKS)]
+    return known.no_code and code_link(links_from_urls(given)) is not None
 
 
 class Indexer:
