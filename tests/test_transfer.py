@@ -437,3 +437,25 @@ def test_every_earlier_format_version_has_a_file_to_read() -> None:
     assert sorted(EARLIER_VERSIONS) == list(range(1, VERSION))
     for version, path in EARLIER_VERSIONS.items():
         assert json.loads(path.read_text(encoding="utf-8"))["version"] == version
+
+
+def test_readme_names_every_key_the_export_writes(tmp_path: Path) -> None:
+    """README's schema table names each key of the JSON export, so a new field is documented."""
+    run = runner(tmp_path / "a.db")
+    run("import", str(write_dump(tmp_path, "page.txt")))
+    with open_shelf(tmp_path / "a.db") as shelf:
+        apply(shelf.lib, AddToList("L", (shelf.search.run(Query())[0],)))
+    data = export_json(run, tmp_path / "backup.json")
+    keys: set[str] = {"exported_at"}
+    stack: list[object] = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            keys.update(value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Backups\n", 1)[1].split("\n## ", 1)[0]
+    assert len(keys) > 30
+    assert sorted(key for key in keys if f"`{key}`" not in section) == []
