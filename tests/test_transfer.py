@@ -459,3 +459,51 @@ def test_readme_names_every_key_the_export_writes(tmp_path: Path) -> None:
     section = readme.split("\n## Backups\n", 1)[1].split("\n## ", 1)[0]
     assert len(keys) > 30
     assert sorted(key for key in keys if f"`{key}`" not in section) == []
+
+
+def test_odd_sources_and_entries_are_cleaned_or_left_out(tmp_path: Path) -> None:
+    """Dumps without a path, provenance pointing nowhere, unknown topics and entries without
+    an id and a title are left out with a warning each; what is kept is cleaned."""
+    backup = tmp_path / "odd.json"
+    sources = [
+        5,
+        {"path": "\x1b[2J/dumps/a.txt", "imported_at": "2026-01-01T00:00:00Z", "sha256": "zz"},
+        {"path": "", "imported_at": "2026-01-01T00:00:00Z"},
+    ]
+    places = [
+        {"source": 1, "line": 3, "date_label": "\x1b[31mMay 2"},
+        {"source": 2},
+        {"source": 99},
+        {"source": True},
+    ]
+    papers = [
+        {"id": "2605.00001", "title": "Sandbar Signals", "sources": places},
+        {"title": "An Entry Without An Id"},
+        {"id": "not an id", "title": "Another One"},
+    ]
+    papers[0]["auto_topics"] = ["agents", "no-such-topic"]
+    backup.write_text(
+        json.dumps({"format": "papershelf-library", "version": 2, "sources": sources,
+                    "papers": papers, "lists": []}),
+        encoding="utf-8",
+    )  # fmt: skip
+    run = runner(tmp_path / "a.db")
+    result = run("import", str(backup))
+    assert result.exit_code == 0
+    assert result.stdout.startswith(
+        f"{backup}: library export: 3 papers (1 created, 0 merged, 0 kept, 2 unreadable), "
+        "state restored on 0 papers\n"
+    )
+    assert result.stderr.splitlines() == [
+        f"warning: {backup}: topic 'no-such-topic' is not in this taxonomy; left out",
+        f"warning: {backup}: paper 2 has no usable id and title",
+        f"warning: {backup}: paper 3 has no usable id and title",
+    ]
+    with Library(tmp_path / "a.db") as lib:
+        paper = lib.paper(lib.find("2605.00001"))
+        stored = lib.conn.execute(
+            "SELECT s.path, s.sha256, ps.line, ps.date_label FROM sources s "
+            "JOIN paper_sources ps ON ps.source = s.id"
+        ).fetchall()
+    assert (paper.topics, paper.sources) == (("agents",), ("/dumps/a.txt",))
+    assert stored == [("/dumps/a.txt", "", 3, "May 2")]
