@@ -165,7 +165,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "fetch",
         "F",
-        "Fetch from Hugging Face",
+        "Fetch Daily Papers",
         "Import the Daily Papers of every day since the last fetch, at most 30 days "
         "(also at start with `fetch_at_start = true`).",
     ),

@@ -72,8 +72,8 @@ async def test_the_palette_runs_the_fetch(make_app, library, tmp_path, server):
     app = make_app(inbox=tmp_path / "inbox")
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p", *"fetch from hugging")
-        await palette_offers(pilot, "Fetch from Hugging Face")
+        await pilot.press("ctrl+p", *"fetch daily")
+        await palette_offers(pilot, "Fetch Daily Papers")
         await pilot.press("enter")
         await settle(pilot)
         assert app.said("3 new papers from hf:")
