@@ -57,7 +57,7 @@ def test_fetch_imports_the_day_and_a_second_run_nothing_new(
     assert first.returncode == 0, first.stderr
     assert first.stdout.splitlines() == [
         "hf:2024-11-20: 3 papers (3 new, 0 already known, 0 merged), 0 warnings",
-        "fetched 1 listings: 3 papers, 3 new",
+        "fetched 1 listing: 3 papers, 3 new",
     ]
     assert server.requests[0][1] == {"date": "2024-11-20", "limit": "100", "p": "0"}
     before = digest(db)
@@ -321,3 +321,17 @@ def test_a_schema_1_library_is_migrated_and_its_authors_searchable(
         )
         assert lib.paper(1).authors == ("Hana Origami",)
     assert (db.parent / "library.db.v1.bak").exists()
+
+
+def test_a_terminal_sees_a_progress_bar(
+    server: ApiServer, db: Path, papershelf_script: Path, require_tool
+) -> None:
+    """On a terminal (script(1) gives one) the fetch draws a bar naming the listing."""
+    script = require_tool("script")
+    command = f"{papershelf_script} --db {db} fetch --week 2024-W47"
+    shown = subprocess.run(
+        [script, "-qec", command, "/dev/null"], capture_output=True, text=True, timeout=120
+    )
+    assert shown.returncode == 0, shown.stdout
+    assert "hf:2024-W47 · 5 papers" in shown.stdout and "[####" in shown.stdout
+    assert shown.stdout.rstrip().endswith("fetched 1 listing: 5 papers, 5 new")

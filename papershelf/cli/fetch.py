@@ -61,12 +61,15 @@ class Bar:
         return self.step
 
     def __exit__(self, *exc: object) -> None:
+        if exc[0] is None:
+            self.bar.update(self.bar.length - self.bar.pos)
         self.bar.__exit__(None, None, None)
 
     def step(self, name: str, papers: int) -> None:
+        """A listing's first report means the one before it is read."""
         if name not in self.seen:
+            self.bar.update(1 if self.seen else 0)
             self.seen.add(name)
-            self.bar.update(1)
         self.bar.label = f"{one_line(name)} · {papers} papers"
         self.bar.render_progress()
 
@@ -78,10 +81,8 @@ def report(fetched: Fetched) -> None:
     for line in fetched.lines:
         click.echo(one_line(line))
     papers = sum(s.papers for s in fetched.imported if not s.skipped)
-    click.echo(
-        f"fetched {len(fetched.imported) + len(fetched.empty)} listings: "
-        f"{papers} papers, {fetched.new} new"
-    )
+    n = len(fetched.imported) + len(fetched.empty)
+    click.echo(f"fetched {n} listing{'s' * (n != 1)}: {papers} papers, {fetched.new} new")
 
 
 @cli.command("fetch")
