@@ -125,6 +125,10 @@ def import_(
             if isinstance(summary, ImportSummary) and not summary.skipped:
                 for key in totals:
                     totals[key] += getattr(summary, key)
+            elif isinstance(summary, Restored):  # an export's papers count like a dump's
+                totals["papers"] += summary.entries
+                totals["new"] += summary.created
+                totals["known"] += summary.merged + summary.kept + summary.repeated
         if files:
             click.echo(
                 f"imported {len(files) - rejected} of {len(files)} files: "
