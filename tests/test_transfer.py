@@ -138,6 +138,9 @@ def test_json_round_trip_of_the_real_dumps_gives_the_same_file(
         f"{backup}: library export: 916 papers (916 created, 0 merged, 0 kept), "
         f"state restored on {len(expected)} papers\n"
     )
+    assert restored.output.endswith(
+        "imported 1 of 1 files: 916 papers, 916 new, 0 already known, 0 merged\n"
+    )
     assert export_json(run_b, tmp_path / "again.json") == first
     with Library(tmp_path / "fresh.db") as lib:
         assert reader_state(lib) == expected
