@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -19,7 +19,17 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from adversarial.hostile import digest
 
-from papershelf.fetch import Client, FetchError, Listing, day, days, fetch, month, week
+from papershelf.fetch import (
+    Client,
+    FetchError,
+    Listing,
+    day,
+    days,
+    fetch,
+    month,
+    retry_after,
+    week,
+)
 from papershelf.models import DumpError
 from papershelf.shelf import Shelf, open_shelf
 
@@ -282,3 +292,11 @@ def test_a_server_that_ignores_the_page_is_read_once(server: ApiServer, shelf: S
     server.ignore_pages = True
     fetched = fetch(shelf, [day("2024-11-20")], quick(server, page_size=3))
     assert len(server.requests) == 2 and fetched.new == 3
+
+
+def test_retry_after_is_seconds_or_a_date() -> None:
+    now = datetime(2024, 11, 20, 12, 0, tzinfo=UTC).timestamp()
+    assert retry_after("7", now) == 7.0
+    assert retry_after("Wed, 20 Nov 2024 12:00:30 GMT", now) == 30.0
+    assert retry_after("Wed, 20 Nov 2024 11:00:00 GMT", now) == 0.0
+    assert retry_after("soon", now) is None and retry_after(None, now) is None
