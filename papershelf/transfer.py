@@ -119,6 +119,8 @@ class RestorePlan:
     states: tuple[tuple[Ref, SavedState], ...]
     lists: tuple[SavedList, ...]
     missing: tuple[str, ...]
+    """Entries nothing came of: titles of a Markdown list that this library lacks, or
+    "paper N" for a JSON entry without a usable id and title."""
     create: tuple[StoredPaper, ...] = ()
     sources: tuple[StoredSource, ...] = ()
     provenance: tuple[tuple[Ref, int, int, str | None], ...] = ()
