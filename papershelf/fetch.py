@@ -14,30 +14,28 @@ network, an HTTP error, a response that is not a list of papers) writes nothing.
 honoured up to `Client.max_wait`. The waits are parameters, so tests keep them short.
 
 Only the standard library's urllib is used: one GET of a small JSON page at a time
-needs no HTTP dependency.
+needs no HTTP dependency. It and the importers are loaded on first use, as the app
+imports this module at start and most starts fetch nothing.
 """
 
 from __future__ import annotations
 
-import email.utils
-import http.client
 import json
 import os
 import re
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-import importers
-from importers import Dump
 from papershelf import __version__
 from papershelf.library import Library
 from papershelf.models import ImportSummary
 from papershelf.shelf import Shelf
+
+if TYPE_CHECKING:
+    from importers import Dump
 
 ENDPOINT_ENV = "HF_ENDPOINT"
 DEFAULT_ENDPOINT = "https://huggingface.co"
@@ -129,6 +127,8 @@ def retry_after(value: str | None, now: float) -> float | None:
     value = value.strip()
     if value.isdigit():
         return float(value)
+    import email.utils
+
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -154,6 +154,8 @@ class Client:
     page_size: int = PAGE_SIZE
 
     def url(self, listing: Listing, page: int, sort: str | None) -> str:
+        import urllib.parse
+
         query = {listing.kind: listing.value, "limit": self.page_size, "p": page}
         if sort:
             query["sort"] = sort
@@ -161,6 +163,10 @@ class Client:
 
     def get(self, url: str) -> bytes:
         """The body of a 200 answer; raises FetchError with the last problem."""
+        import http.client
+        import urllib.error
+        import urllib.request
+
         request = urllib.request.Request(
             url, headers={"Accept": "application/json", "User-Agent": f"papershelf/{__version__}"}
         )
@@ -247,6 +253,8 @@ def download(
 ) -> tuple[list[Dump], list[str]]:
     """Each listing as a checked dump (parsed once, so a bad entry fails here, before
     anything is written), and the names of the listings without papers."""
+    import importers
+
     dumps: list[Dump] = []
     empty: list[str] = []
     for listing in listings:
