@@ -22,6 +22,7 @@ from papershelf.query import Query
 from papershelf.search import TYPING_BUDGET_S, Search
 from papershelf.shelf import open_shelf
 from tui.app import PapershelfApp  # before Textual: the app sets its frame rate
+from tui.jobs import search_view
 
 KEYS = {" ": "space", "-": "minus"}
 SIZE = (140, 45)
@@ -36,10 +37,7 @@ def engine(db: Path, texts: list[str]) -> list[float]:
         for text in texts:
             for end in range(1, len(text) + 1):
                 start = time.perf_counter()
-                query = Query.parse(text[:end])
-                pks = search.run(query)
-                search.counts(query, pks)
-                len(search.run(query.untopiced()))
+                search_view(search, Query.parse(text[:end]))
                 times.append(time.perf_counter() - start)
     return times
 

@@ -144,3 +144,91 @@ class PkView(Sequence[int]):
         if position < start or (stop is not None and position >= stop):
             raise ValueError(f"{pk!r} is not in the view range")
         return position
+
+
+def span(low: int, high: int) -> int:
+    """The bitmap of the pks `low` to `high` inclusive."""
+    return ((1 << (high + 1)) - 1) ^ ((1 << low) - 1)
+
+
+class RangedView(Sequence[int]):
+    """The papers of a `PkView` taken range of pks by range in the order given (pk order
+    within each range), still decoded on demand: the newest import first, each in dump
+    order, is a few big-integer operations per import whatever the view's size.
+
+    Papers outside every range come last, in pk order.
+    """
+
+    def __init__(self, view: PkView, ranges: Sequence[tuple[int, int]]) -> None:
+        self.view = view
+        self.bits = view.bits
+        covered = 0
+        pieces: list[tuple[int, int, int]] = []
+        for low, high in ranges:
+            inside = self.bits & span(low, high)
+            if inside:
+                before = (self.bits & ((1 << low) - 1)).bit_count()
+                pieces.append((low, before, inside.bit_count()))
+                covered |= inside
+        rest = self.bits & ~covered
+        if rest:
+            pieces.append((-1, 0, rest.bit_count()))
+        self._rest = PkView(rest) if rest else None
+        self._pieces = pieces
+        self._ends = list(accumulate(n for _, _, n in pieces))
+        self._lows = sorted((low, number) for number, (low, _, _) in enumerate(pieces) if low >= 0)
+
+    def __len__(self) -> int:
+        return len(self.view)
+
+    def __bool__(self) -> bool:
+        return self.bits != 0
+
+    def __repr__(self) -> str:
+        return f"RangedView({len(self)} papers)"
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[int]: ...
+
+    def __getitem__(self, index: int | slice) -> int | list[int]:
+        size = len(self)
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(size))]
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError("RangedView index out of range")
+        number = bisect_right(self._ends, index)
+        offset = index - (self._ends[number - 1] if number else 0)
+        low, before, _ = self._pieces[number]
+        if low < 0 and self._rest is not None:
+            return self._rest[offset]
+        return self.view[before + offset]
+
+    def __iter__(self) -> Iterator[int]:
+        for low, before, n in self._pieces:
+            if low < 0 and self._rest is not None:
+                yield from self._rest
+            else:
+                yield from self.view[before : before + n]
+
+    def __contains__(self, pk: object) -> bool:
+        return pk in self.view
+
+    def index(self, pk: object, start: int = 0, stop: int | None = None) -> int:
+        """The position of `pk`: its range's place, plus its place in the range."""
+        position = self.view.index(pk)
+        assert isinstance(pk, int)
+        if self._rest is not None and pk in self._rest:
+            found = (len(self._ends) - 1, self._rest.index(pk))
+        else:
+            at = bisect_right(self._lows, (pk, len(self._pieces))) - 1
+            number = self._lows[at][1]
+            found = (number, position - self._pieces[number][1])
+        result = (self._ends[found[0] - 1] if found[0] else 0) + found[1]
+        if result < start or (stop is not None and result >= stop):
+            raise ValueError(f"{pk!r} is not in the view range")
+        return result

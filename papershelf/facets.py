@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from papershelf import bitmaps
+from papershelf.filters import LATEST, Filter, import_days, source_names
 
 ALL = "papers"
 CODE = "code"
@@ -31,6 +32,37 @@ class Facets:
     any_topic: int = 0
     read: int = 0
     starred: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    """The papers new on one day of imports: their bitmap, and their pk ranges (one per
+    file imported that day, newest first), which give the newest-first order."""
+
+    day: str
+    bits: int
+    ranges: tuple[tuple[int, int], ...]
+
+
+def imports(conn: sqlite3.Connection) -> list[Import]:
+    """Each day of imports, newest first, with the papers it brought.
+
+    A file's new papers take the pks after every paper known before it, so they are the
+    range above the highest pk any earlier file holds: one indexed look-up per file.
+    """
+    days: dict[str, list[tuple[int, int]]] = {day: [] for day in import_days(conn)}
+    highest = 0
+    for day, top in conn.execute(
+        "SELECT substr(s.imported_at, 1, 10), "
+        "(SELECT max(paper) FROM paper_sources WHERE source = s.id) FROM sources s ORDER BY s.id"
+    ):
+        if top is not None and top > highest:
+            days[day].insert(0, (highest + 1, top))
+            highest = top
+    return [
+        Import(day, sum((bitmaps.span(lo, hi) for lo, hi in ranges), 0), tuple(ranges))
+        for day, ranges in days.items()
+    ]
 
 
 def changes(conn: sqlite3.Connection) -> dict[str, int]:
@@ -99,11 +131,20 @@ class FacetCache:
         self._imported: dict[str, int] = {}
         self._facets = Facets()
         self._lists: dict[str, int] = {}
+        self._content_sets: dict[tuple[str, str], int] = {}
+        self._reader_sets: dict[tuple[str, str], int] = {}
+        self._imports: list[Import] | None = None
+        self._choices: dict[str, list[tuple[str, str]]] = {}
 
     @property
     def generation(self) -> int:
         """The content generation of the facets last returned (new imports move it)."""
         return self._seen.get("content", -1)
+
+    @property
+    def notes(self) -> int:
+        """How many times a note was written, as of the facets last returned."""
+        return self._seen.get("notes", -1)
 
     def current(self) -> Facets:
         now = changes(self.conn)
@@ -115,8 +156,12 @@ class FacetCache:
             self._imported, fresh = stored(self.conn)
             if not fresh:
                 self._imported = imported_from_sql(self.conn)
+            self._content_sets.clear()
+            self._imports = None
         self._facets = self._with_reader_marks(self._imported)
         self._lists.clear()
+        self._reader_sets.clear()
+        self._choices.clear()
         self._seen = now
         return self._facets
 
@@ -169,3 +214,69 @@ class FacetCache:
                 )
             )
         return self._lists[name]
+
+    def imports(self) -> list[Import]:
+        """The days of imports, newest first (read again after each import)."""
+        self.current()
+        if self._imports is None:
+            self._imports = imports(self.conn)
+        return self._imports
+
+    def choices(self, filter_: Filter) -> list[tuple[str, str]]:
+        """The values (and labels) a filter takes in this library now."""
+        self.current()
+        if filter_.name not in self._choices:
+            self._choices[filter_.name] = filter_.choices(self.conn)
+        return self._choices[filter_.name]
+
+    def members(self, name: str, value: str) -> int:
+        """The papers of one filter value, from `SOURCES`; read on first use after a change."""
+        facets = self.current()
+        if name in BITMAPS:
+            return BITMAPS[name](self, facets, value)
+        cache = self._reader_sets if name in READER_SQL else self._content_sets
+        key = (name, value)
+        if key not in cache:
+            sql = {**READER_SQL, **CONTENT_SQL}[name]
+            if name == "source":
+                ids = source_names(self.conn).get(value, [])
+                params: tuple[object, ...] = (bitmaps_json(ids),)
+            else:
+                params = (value,) if "?" in sql else ()
+            cache[key] = bitmaps.from_pks(pk for (pk,) in self.conn.execute(sql, params))
+        return cache[key]
+
+
+def bitmaps_json(values: Iterable[int]) -> str:
+    return "[" + ",".join(map(str, values)) + "]"
+
+
+def imported_on(cache: FacetCache, facets: Facets, value: str) -> int:
+    days = cache.imports()
+    if value == LATEST:
+        return days[0].bits if days else 0
+    return next((day.bits for day in days if day.day == value), 0)
+
+
+BitmapSource = Callable[[FacetCache, Facets, str], int]
+BITMAPS: dict[str, BitmapSource] = {
+    "state": lambda _, f, value: f.read if value == "read" else f.papers & ~f.read,
+    "starred": lambda _, f, value: f.starred,
+    "code": lambda _, f, value: f.code,
+    "topic": lambda _, f, value: f.topics.get(value, 0),
+    "untopiced": lambda _, f, value: f.papers & ~f.any_topic,
+    "list": lambda cache, f, value: cache.reading_list(value),
+    "imported": imported_on,
+}
+"""Filters whose papers are bitmaps held in memory (the imported facets, the reader's
+marks) or built from them."""
+READER_SQL = {
+    "note": "SELECT paper FROM state WHERE note != ''",
+}
+"""Filters read from the reader's tables, read again after any change."""
+CONTENT_SQL = {
+    "link": "SELECT DISTINCT paper FROM links",
+    "source": "SELECT paper FROM paper_sources WHERE source IN (SELECT value FROM json_each(?))",
+    "date": "SELECT DISTINCT paper FROM paper_sources WHERE date_label = ?",
+}
+"""Filters read from imported tables, read again after an import."""

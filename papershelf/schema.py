@@ -195,6 +195,59 @@ MIGRATIONS: list[str] = [
     INSERT INTO papers_fts_abstracts(papers_fts_abstracts) VALUES ('rebuild');
     UPDATE changes SET n = n + 1 WHERE kind = 'content';
     """,
+    # 3: notes are searched like abstracts: an FTS index over `state.note`, kept in step
+    # by triggers whichever path writes a note (the undo journal, a restore), and a
+    # 'notes' counter that tells a search its remembered answers are stale. (Statements
+    # inside a trigger start with `; ` because the migration is split at line ends.)
+    """
+    CREATE VIRTUAL TABLE papers_fts_notes USING fts5(
+        note, content='state', content_rowid='paper', detail=none, columnsize=0,
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    INSERT INTO papers_fts_notes(papers_fts_notes) VALUES ('rebuild');
+    INSERT INTO changes VALUES ('notes', 0);
+    CREATE TRIGGER note_inserted AFTER INSERT ON state WHEN NEW.note != '' BEGIN
+        INSERT INTO papers_fts_notes(rowid, note) VALUES (NEW.paper, NEW.note)
+        ; UPDATE changes SET n = n + 1 WHERE kind = 'notes'; END;
+    CREATE TRIGGER note_updated AFTER UPDATE OF note ON state WHEN OLD.note != NEW.note BEGIN
+        INSERT INTO papers_fts_notes(papers_fts_notes, rowid, note)
+            SELECT 'delete', OLD.paper, OLD.note WHERE OLD.note != ''
+        ; INSERT INTO papers_fts_notes(rowid, note)
+            SELECT NEW.paper, NEW.note WHERE NEW.note != ''
+        ; UPDATE changes SET n = n + 1 WHERE kind = 'notes'; END;
+    CREATE TRIGGER note_deleted AFTER DELETE ON state WHEN OLD.note != '' BEGIN
+        INSERT INTO papers_fts_notes(papers_fts_notes, rowid, note)
+            VALUES ('delete', OLD.paper, OLD.note)
+        ; UPDATE changes SET n = n + 1 WHERE kind = 'notes'; END;
+    """,
+    # 4: "more like this" and "for you" (papershelf/similar.py). `vector_blocks` holds the
+    # term counts of papers' titles and abstracts in blocks, built lazily on first use and
+    # extended as papers arrive (`last`: the highest pk vectorised when the block was
+    # written); a later block's row for a paper replaces an earlier one. `words` lists the
+    # vocabulary each block introduced (ids continue from the blocks before it); `bare`
+    # lists papers vectorised before their abstract came, vectorised again once it does.
+    # A cache of imported text: no counter moves when it is written. `not_interested` is
+    # reader state (key `x`): hidden from the unread view, a negative signal for "for you".
+    """
+    CREATE TABLE vector_blocks (
+        id INTEGER PRIMARY KEY,
+        last INTEGER NOT NULL,
+        pks BLOB NOT NULL,
+        offsets BLOB NOT NULL,
+        ids BLOB NOT NULL,
+        counts BLOB NOT NULL,
+        words BLOB NOT NULL,
+        bare BLOB NOT NULL
+    );
+    CREATE TABLE not_interested (
+        paper INTEGER PRIMARY KEY REFERENCES papers(pk),
+        at TEXT NOT NULL
+    );
+    CREATE TRIGGER not_interested_added AFTER INSERT ON not_interested
+        BEGIN UPDATE changes SET n = n + 1 WHERE kind = 'reader'; END;
+    CREATE TRIGGER not_interested_removed AFTER DELETE ON not_interested
+        BEGIN UPDATE changes SET n = n + 1 WHERE kind = 'reader'; END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

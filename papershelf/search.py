@@ -11,7 +11,7 @@ Built to answer every keystroke within a few tens of milliseconds at a million p
   it when no title word starts with it (`papershelf.terms`), so typos, word order and
   partial words still find the paper. Papers whose title holds every word come first,
   then (for three words or more) titles that miss one word, then papers whose abstract
-  holds every word; only if none finds anything does a paper need just some of the
+  or note holds every word; only if none finds anything does a paper need just some of the
   words. Stop words and lone letters (a word just begun) are dropped when other words
   remain.
 - Each tier takes at most `CANDIDATES` papers, the newest first, and the tiers share a
@@ -30,13 +30,15 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from papershelf import bitmaps
-from papershelf.bitmaps import PkView
+from papershelf.bitmaps import PkView, RangedView
 from papershelf.facets import FacetCache, Facets
+from papershelf.filters import FILTERS, SORT_BY_NAME, Term, filter_for, resolve
 from papershelf.library import Library
 from papershelf.query import Query
 from papershelf.ranking import Wanted, score, weight
@@ -53,6 +55,9 @@ shown, and the next keystroke comes soon."""
 COMMAND_BUDGET_S = 0.5
 """The same for a command (the CLI, exports): whole answers matter more than speed, but a
 word in most of a million papers is still cut off."""
+WHOLE_ORDER_FROM = 20_000
+"""A view this large is put in a stored order by reading every paper in that order, not
+by sorting its own pks in SQL."""
 STOPWORDS = frozenset(
     {"a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it"}
     | {"its", "of", "on", "or", "our", "the", "to", "via", "we", "with"}
@@ -66,6 +71,9 @@ class Counts:
     total: int
     states: dict[str, int]
     topics: dict[str, int]
+    imports: tuple[tuple[str, int, int], ...] = ()
+    """Each day of imports, newest first: (day, unread, all) of the papers it brought,
+    whatever the view, as a feed list shows them."""
     capped: bool = False
     """A text matched more papers than were read (see `Matches.capped`): every number is
     a lower bound."""
@@ -103,7 +111,9 @@ def lone_letter(word: str) -> bool:
     return len(word) == 1 and word.isalpha()
 
 
-TITLES, ABSTRACTS = "papers_fts_titles", "papers_fts_abstracts"
+TITLES, ABSTRACTS, NOTES = "papers_fts_titles", "papers_fts_abstracts", "papers_fts_notes"
+READING = tuple(f for f in FILTERS if f.section == "Reading")
+"""The filters the sidebar's reading states count across (they count each other's papers)."""
 
 
 def distinct(tiers: list[list[int]], limit: int) -> list[list[int]]:
@@ -133,23 +143,26 @@ class Search:
         self.facets = FacetCache(lib.conn)
         self.vocabulary = Vocabulary(lib.conn)
         self._matches: OrderedDict[str, Matches] = OrderedDict()
-        self._generation = -1
+        self._generation = (-1, -1)
         self._last: tuple[Sequence[int], int] | None = None
         self._title_words: dict[int, list[str]] = {}
 
     # Views ------------------------------------------------------------------------------
 
     def run(self, query: Query, limit: int | None = None) -> Sequence[int]:
-        """The pks of the papers in the view, best first (or in library order without text).
+        """The pks of the papers in the view, in the view's order (`Query.order`).
 
-        Without text the result is a `PkView` (a lazy sequence over a bitmap); with text a
-        list of at most a few thousand pks.
+        Without text the result is a lazy sequence over a bitmap (`PkView`, or newest
+        first a `RangedView`); with text a list of at most a few thousand pks. A term
+        naming a topic, list, source or import the library lacks raises QueryError.
         """
         facets = self._current()
+        query = self.resolved(query)
         allowed = self.allowed(query, facets)
         pks: Sequence[int]
         if not words(query.text):
-            pks, bits = PkView(allowed), allowed
+            bits = allowed
+            pks = self.ordered(PkView(allowed), query.order)
         else:
             matches = self.matches(query.text)
             bits = matches.bits & allowed
@@ -158,13 +171,57 @@ class Search:
             else:
                 data = bitmaps.to_bytes(bits)
                 pks = [pk for pk in matches.ranked if bitmaps.contains(data, pk)]
+            if query.order != "relevance":
+                pks = self.ordered(pks, query.order)
         self._last = (pks, bits)
         return pks if limit is None else pks[:limit]
+
+    def ordered(self, pks: Sequence[int], order: str) -> Sequence[int]:
+        """Papers in pk order (a view) or ranked (a text's) put in a sort's order."""
+        if order == "oldest":
+            return pks if isinstance(pks, PkView) else sorted(pks)
+        ranges = [r for day in self.facets.imports() for r in day.ranges]
+        if order in ("newest", "relevance"):
+            if isinstance(pks, PkView):
+                return RangedView(pks, ranges)
+            place = {low: n for n, (low, _) in enumerate(ranges)}
+            lows = sorted(place)
+
+            def newest(pk: int) -> tuple[int, int]:
+                at = bisect_right(lows, pk) - 1
+                return (place[lows[at]] if at >= 0 else len(lows), pk)
+
+            return sorted(pks, key=newest)
+        sql = SORT_BY_NAME[order].order
+        if isinstance(pks, PkView) and len(pks) > WHOLE_ORDER_FROM:
+            rows = self.lib.conn.execute(f"SELECT pk FROM papers ORDER BY {sql}")
+            return [pk for (pk,) in rows if pk in pks]
+        return [
+            pk
+            for (pk,) in self.lib.conn.execute(
+                f"SELECT pk FROM papers WHERE pk IN (SELECT value FROM json_each(?)) "
+                f"ORDER BY {sql}",
+                (json_ints(list(pks)),),
+            )
+        ]
+
+    def resolved(self, query: Query) -> Query:
+        """The query with each value as the library spells it; a QueryError names a
+        topic, list, source, date or import the library does not have."""
+        terms = []
+        for term in query.terms:
+            filter_ = filter_for(term.positive)
+            if filter_.values:
+                terms.append(term)
+                continue
+            choices = [value for value, _ in self.facets.choices(filter_)]
+            terms.append(Term(term.key, resolve(term, filter_, choices), term.negated))
+        return replace(query, terms=tuple(terms))
 
     def count(self, query: Query) -> int:
         """How many papers `run(query)` would give, without building the result."""
         facets = self._current()
-        allowed = self.allowed(query, facets)
+        allowed = self.allowed(self.resolved(query), facets)
         if words(query.text):
             allowed &= self.matches(query.text).bits
         return allowed.bit_count()
@@ -185,49 +242,46 @@ class Search:
             for slug, members in facets.topics.items()
             if (n := (members & bits).bit_count())
         }
-        scope = self.allowed(query.with_state("all").only_starred(False), facets)
+        scope = query
+        for filter_ in READING:
+            scope = scope.without_filter(filter_)
+        scope_bits = self.allowed(self.resolved(scope), facets)
         capped = hurried = False
         if words(query.text):
             matches = self.matches(query.text)
-            scope &= matches.bits
+            scope_bits &= matches.bits
             capped, hurried = matches.capped, matches.hurried
-        total = scope.bit_count()
-        read = (scope & facets.read).bit_count()
+        total = scope_bits.bit_count()
+        read = (scope_bits & facets.read).bit_count()
         states = {
             "all": total,
             "unread": total - read,
             "read": read,
-            "starred": (scope & facets.starred).bit_count(),
+            "starred": (scope_bits & facets.starred).bit_count(),
         }
-        return Counts(total=len(pks), states=states, topics=topics, capped=capped, hurried=hurried)
+        imports = tuple(
+            (day.day, (day.bits & ~facets.read).bit_count(), day.bits.bit_count())
+            for day in self.facets.imports()
+        )
+        return Counts(len(pks), states, topics, imports, capped=capped, hurried=hurried)
 
     def _current(self) -> Facets:
         facets = self.facets.current()
-        generation = self.facets.generation
+        generation = (self.facets.generation, self.facets.notes)
         if generation != self._generation:
             self._matches.clear()
             self._title_words.clear()
-            self.vocabulary.forget(generation)
+            self.vocabulary.forget(generation[0])
             self._generation = generation
         return facets
 
     def allowed(self, query: Query, facets: Facets) -> int:
-        """The bitmap of papers that pass the query's filters (not its text)."""
+        """The bitmap of papers that pass the query's filters (not its text); the query's
+        values are the library's (see `resolved`)."""
         bits = facets.papers
-        for slug in query.topics:
-            bits &= facets.topics.get(slug, 0)
-        if query.no_topic:
-            bits &= ~facets.any_topic
-        if query.state == "read":
-            bits &= facets.read
-        elif query.state == "unread":
-            bits &= ~facets.read
-        if query.starred:
-            bits &= facets.starred
-        if query.has_code:
-            bits &= facets.code
-        if query.list_name is not None:
-            bits &= self.facets.reading_list(query.list_name)
+        for term in query.terms:
+            members = self.facets.members(filter_for(term.positive).name, term.value)
+            bits = bits & ~members if term.negated else bits & members
         return bits
 
     # Text -------------------------------------------------------------------------------
@@ -288,7 +342,14 @@ class Search:
         deadline = time.perf_counter() + budget
 
         def newest(table: str, expression: str) -> Tier:
-            return self._newest(table, expression, deadline, stop)
+            found = self._newest(table, expression, deadline, stop)
+            if table != ABSTRACTS:
+                return found
+            noted = self._newest(NOTES, expression, deadline, stop)
+            if not noted.pks:
+                return found
+            pks = sorted({*found.pks, *noted.pks}, reverse=True)[:CANDIDATES]
+            return Tier(pks, found.cut or noted.cut, found.hurried or noted.hurried)
 
         every = " AND ".join(groups)
         tiers = [newest(TITLES, every)]

@@ -73,7 +73,7 @@ def test_filters_narrow_the_view(shelf: Shelf) -> None:
 
 def test_topic_filter_and_counts(shelf: Shelf) -> None:
     """A topic filter keeps its papers, and the counts describe the view."""
-    query = Query().in_topic("quantization")
+    query = Query.parse("topic:quantization")
     pks = shelf.search.run(query)
     assert [r.title for r in shelf.lib.rows(pks)] == [PAPERS[0][0]]
     counts = shelf.search.counts(query, pks)

@@ -22,7 +22,7 @@ from papershelf.shelf import open_shelf
 from papershelf.text import sanitize
 from tui.commands import bindings, key_label
 from tui.messages import LayoutChosen
-from tui.providers import ListFilters, PaperCommands, TopicFilters
+from tui.providers import FilterCommands, PaperCommands
 from tui.screens.main import MainScreen
 
 KEY_WRITE_WAIT_S = 1.0
@@ -41,7 +41,7 @@ class PapershelfApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "papershelf"
     BINDINGS = bindings("app")
-    COMMANDS = App.COMMANDS | {PaperCommands, TopicFilters, ListFilters}
+    COMMANDS = App.COMMANDS | {PaperCommands, FilterCommands}
 
     def __init__(
         self,

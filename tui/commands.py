@@ -171,6 +171,18 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("clear_filters", "f", "Clear filters", "Turn every filter off; the search text stays."),
     Command(
+        "cycle_sort",
+        "S",
+        "Sort",
+        "Next order: newest import first, oldest, title, upvotes (and relevance with text).",
+    ),
+    Command(
+        "toggle_triage",
+        "",
+        "Triage mode",
+        "Whether s, b and a note move to the next paper (on by default in the unread view).",
+    ),
+    Command(
         "cycle_layout",
         "d",
         "Detail layout",
@@ -181,7 +193,7 @@ COMMANDS: tuple[Command, ...] = (
         "command_palette",
         "ctrl+p",
         "Commands",
-        "Run any command or filter by topic, by name.",
+        "Run any command, filter (topic, list, import, source, date) or sort, by name.",
         scope="app",
         palette=False,
         priority=True,

@@ -14,6 +14,7 @@ from pathlib import Path
 from papershelf.export import markdown
 from papershelf.fetch import Client, Fetched, Progress, endpoint, fetch, since_last, today_utc
 from papershelf.files import library_files, write_text
+from papershelf.filters import BY_NAME, Term
 from papershelf.library import Library, PaperRow
 from papershelf.query import Query
 from papershelf.search import Search
@@ -21,13 +22,15 @@ from papershelf.shelf import open_shelf
 from tui.view import Results
 
 CHUNK = 500
+TOPIC = BY_NAME["topic"]
+NO_TOPIC = Term(BY_NAME["untopiced"].key, BY_NAME["untopiced"].values[0])
 
 
 def search_view(searcher: Search, view: Query) -> Results:
     """The view's papers, best first, with the sidebar's counts for it."""
     pks = searcher.run(view)
     counts = searcher.counts(view, pks)
-    untopiced = len(searcher.run(view.untopiced()))
+    untopiced = len(searcher.run(view.without_filter(TOPIC).with_term(NO_TOPIC)))
     return Results(view, pks, counts, untopiced)
 
 

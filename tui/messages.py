@@ -10,38 +10,26 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from papershelf.query import ReadState
+from papershelf.filters import Term
 
 
 @dataclass
-class ShowState(Message):
-    """Show papers in one reading state (all, unread or read)."""
+class ToggleFilter(Message):
+    """Add a filter term to the view, or take it off (the same term twice)."""
 
-    state: ReadState
-
-
-@dataclass
-class ToggleStarred(Message):
-    """Show only starred papers, or stop doing so."""
+    term: Term
 
 
 @dataclass
-class ToggleTopic(Message):
-    """Add a topic to the filter, or take it off."""
-
-    slug: str
+class ShowAll(Message):
+    """Show read and unread papers, starred or not."""
 
 
 @dataclass
-class ToggleList(Message):
-    """Show only the papers of a reading list, or all again (the same list twice)."""
+class SortBy(Message):
+    """Put the view in another order (a name from `papershelf.filters.SORTS`)."""
 
     name: str
-
-
-@dataclass
-class ToggleUntopiced(Message):
-    """Show only papers without a topic, or stop doing so."""
 
 
 @dataclass

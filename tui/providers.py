@@ -1,4 +1,4 @@
-"""Command palette sources: every command of the table, a filter for every topic and list.
+"""Command palette sources: every command of the table, every filter value and sort.
 
 Hits are built from `Content`, never from markup: Textual's own `Matcher.highlight`
 parses its argument as markup, so topic names from the reader's configuration are
@@ -12,9 +12,10 @@ from collections.abc import Callable
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
+from papershelf.filters import FILTERS, SORTS, Term
 from papershelf.text import one_line
 from tui.commands import COMMANDS, Command, key_label, keys_of
-from tui.messages import ToggleList, ToggleTopic
+from tui.messages import SortBy, ToggleFilter
 from tui.screens.main import MainScreen
 
 
@@ -75,71 +76,52 @@ class PaperCommands(Provider):
                 )
 
 
-class TopicFilters(Provider):
-    """`Topic: Quantization` toggles that topic in the view's filter."""
+class FilterCommands(Provider):
+    """`Topic: Quantization`, `List: to read`, `Imported: latest`, `Sort: by title`...:
+    every palette entry of the filter table, with the library's values, and every sort.
+    A filter turns on, or off again; a sort applies."""
 
-    def topics(self) -> list[tuple[str, str]]:
+    def entries(self) -> list[tuple[str, str, Callable[[], None]]]:
+        """(label, help, run) for each filter value and each sort."""
         if not isinstance(self.screen, MainScreen):
             return []
-        return [(t.slug, one_line(t.name)) for t in self.screen.shelf.taxonomy.topics]
-
-    def toggle(self, slug: str) -> Callable[[], None]:
-        return lambda: self.screen.post_message(ToggleTopic(slug))
+        screen = self.screen
+        found: list[tuple[str, str, Callable[[], None]]] = []
+        for filter_ in FILTERS:
+            if not filter_.palette:
+                continue
+            for value, label in filter_.choices(screen.shelf.lib.conn):
+                term = Term(filter_.key, value)
+                found.append(
+                    (
+                        f"{filter_.palette}: {one_line(label)}",
+                        filter_.help + " Again: all papers.",
+                        lambda term=term: screen.post_message(ToggleFilter(term)),
+                    )
+                )
+        for sort in SORTS:
+            found.append(
+                (
+                    f"Sort: {sort.describe}",
+                    sort.help,
+                    lambda name=sort.name: screen.post_message(SortBy(name)),
+                )
+            )
+        return found
 
     async def discover(self) -> Hits:
-        for slug, name in self.topics():
+        for label, help_text, run in self.entries():
+            prefix, _, rest = label.partition(": ")
             yield DiscoveryHit(
-                Content.assemble(("Topic: ", "$text-muted"), Content(name)),
-                self.toggle(slug),
-                text=f"Topic: {name}",
-                help="Show only papers with this topic, or all again.",
+                Content.assemble((prefix + ": ", "$text-muted"), Content(rest)),
+                run,
+                text=label,
+                help=help_text,
             )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for slug, name in self.topics():
-            label = f"Topic: {name}"
+        for label, help_text, run in self.entries():
             score = matcher.match(label)
             if score > 0:
-                yield Hit(
-                    score,
-                    highlight(matcher, label),
-                    self.toggle(slug),
-                    text=label,
-                    help="Show only papers with this topic, or all again.",
-                )
-
-
-class ListFilters(Provider):
-    """`List: to read` shows that reading list, or all papers again."""
-
-    def names(self) -> list[str]:
-        if not isinstance(self.screen, MainScreen):
-            return []
-        return self.screen.list_names
-
-    def toggle(self, name: str) -> Callable[[], None]:
-        return lambda: self.screen.post_message(ToggleList(name))
-
-    async def discover(self) -> Hits:
-        for name in self.names():
-            yield DiscoveryHit(
-                Content.assemble(("List: ", "$text-muted"), Content(one_line(name))),
-                self.toggle(name),
-                text=f"List: {one_line(name)}",
-                help="Show only the papers of this reading list, or all again.",
-            )
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name in self.names():
-            label = f"List: {one_line(name)}"
-            score = matcher.match(label)
-            if score > 0:
-                yield Hit(
-                    score,
-                    highlight(matcher, label),
-                    self.toggle(name),
-                    text=label,
-                    help="Show only the papers of this reading list, or all again.",
-                )
+                yield Hit(score, highlight(matcher, label), run, text=label, help=help_text)

@@ -8,7 +8,7 @@ sidebar, and the text of the search box (which may hold filters too, such as
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from papershelf.query import Query
 from papershelf.search import Counts
@@ -16,19 +16,14 @@ from papershelf.text import one_line
 
 
 def combine(filters: Query, text: str) -> Query:
-    """The view for the chosen filters plus what the search box says."""
+    """The view for the chosen filters plus what the search box says: each typed term
+    joins the chosen ones (replacing a chosen value of a one-value filter), and a typed
+    `sort:` wins. Raises QueryError for a word that names no filter."""
     typed = Query.parse(text)
-    topics = filters.topics + tuple(t for t in typed.topics if t not in filters.topics)
-    return replace(
-        filters,
-        text=typed.text,
-        topics=topics,
-        state=typed.state if typed.state != "all" else filters.state,
-        starred=filters.starred or typed.starred,
-        has_code=filters.has_code or typed.has_code,
-        list_name=typed.list_name or filters.list_name,
-        no_topic=(filters.no_topic or typed.no_topic) and not topics,
-    )
+    view = filters.matching(typed.text)
+    for term in typed.terms:
+        view = view.with_term(term)
+    return view.sorted_by(typed.sort) if typed.sort else view
 
 
 @dataclass(frozen=True, slots=True, eq=False)

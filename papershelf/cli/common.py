@@ -15,6 +15,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from papershelf.config import SettingsError
+from papershelf.filters import FILTERS, SORT_NAMES, QueryError, Term
 from papershelf.library import LibraryBusy, LibraryError
 from papershelf.models import DumpError, Paper
 from papershelf.query import Query
@@ -41,40 +42,58 @@ def shelf_from(ctx: click.Context) -> Iterator[Shelf]:
             yield shelf
     except LibraryBusy as error:
         fail(str(error), EXIT_BUSY)
-    except (LibraryError, DumpError, TopicConfigError, SettingsError) as error:
+    except (LibraryError, DumpError, TopicConfigError, SettingsError, QueryError) as error:
         fail(str(error))
     except sqlite3.DatabaseError as error:  # a damaged page met while reading
         fail(f"{ctx.obj['db']}: cannot read the library ({error})")
 
 
 def filter_options(command: F) -> F:
-    """The view filters shared by `search` and `export`."""
+    """The view's filters and order, shared by `search`, `export` and `mark`: one option
+    per entry of the filter table (a flag per fixed value, else `--key VALUE`)."""
     options = [
-        click.option("--topic", "topics", multiple=True, help="Only papers with this topic slug."),
-        click.option("--unread", "state", flag_value="unread", help="Only unread papers."),
-        click.option("--read", "state", flag_value="read", help="Only read papers."),
-        click.option("--starred", is_flag=True, help="Only starred papers."),
-        click.option("--has-code", is_flag=True, help="Only papers with a code link."),
-        click.option("--list", "list_name", help="Only papers in this reading list."),
+        click.option(
+            "--sort",
+            type=click.Choice(SORT_NAMES),
+            help="Order: relevance (default with text), newest (default), oldest, title, upvotes.",
+        )
     ]
+    for filter_ in FILTERS:
+        for value, flag in zip(filter_.values, filter_.flags, strict=True):
+            only = filter_.help if len(filter_.values) == 1 else f"Only {value} papers."
+            options.append(click.option(flag, f"{filter_.name}_{value}", is_flag=True, help=only))
+        if filter_.option:
+            options.append(
+                click.option(filter_.option, filter_.name, multiple=True, help=filter_.help)
+            )
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def build_query(words: tuple[str, ...], topics: tuple[str, ...], **filters: Any) -> Query:
-    query = Query.parse(" ".join(words))
-    for slug in topics:
-        query = query.in_topic(slug)
-    if filters.get("state"):
-        query = query.with_state(filters["state"])
-    if filters.get("starred"):
-        query = query.only_starred()
-    if filters.get("has_code"):
-        query = query.with_code()
-    if filters.get("list_name"):
-        query = query.in_list(filters["list_name"])
-    return query
+def build_query(words: tuple[str, ...], sort: str | None, **options: Any) -> Query:
+    """The view the words and the filter options name; a wrong word exits with one line."""
+    try:
+        query = Query.parse(" ".join(words))
+        for filter_ in FILTERS:
+            for value in filter_.values:
+                if options.get(f"{filter_.name}_{value}"):
+                    query = query.with_term(Term(filter_.key, value))
+            for value in options.get(filter_.name) or ():
+                query = query.with_term(Term(filter_.key, value))
+        return query.sorted_by(sort) if sort else query
+    except QueryError as error:
+        fail(str(error))
+
+
+def chosen(shelf: Shelf, refs: tuple[str, ...], query: str | None) -> tuple[int, ...]:
+    """The papers named by id, then every paper the search `query` finds, once each."""
+    pks = [shelf.lib.find(ref) for ref in refs]
+    if query is not None:
+        pks.extend(shelf.search.run(Query.parse(query)))
+    if not pks and query is None:
+        raise click.UsageError("name papers by id, or give --query")
+    return tuple(dict.fromkeys(pks))
 
 
 def paper_json(paper: Paper) -> dict[str, object]:

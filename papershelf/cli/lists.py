@@ -11,7 +11,7 @@ import json
 import click
 
 from papershelf.cli import cli
-from papershelf.cli.common import echo_papers, shelf_from
+from papershelf.cli.common import chosen, echo_papers, shelf_from
 from papershelf.lists import (
     AddToList,
     CreateList,
@@ -21,19 +21,8 @@ from papershelf.lists import (
     members,
     summaries,
 )
-from papershelf.query import Query
-from papershelf.shelf import Shelf
 from papershelf.text import one_line
 from papershelf.undo import apply
-
-
-def chosen(shelf: Shelf, refs: tuple[str, ...], query: str | None) -> tuple[int, ...]:
-    pks = [shelf.lib.find(ref) for ref in refs]
-    if query is not None:
-        pks.extend(shelf.search.run(Query.parse(query)))
-    if not pks:
-        raise click.UsageError("name papers by id, or give --query")
-    return tuple(dict.fromkeys(pks))
 
 
 @cli.group("list", invoke_without_command=True)

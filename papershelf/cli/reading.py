@@ -20,6 +20,7 @@ from papershelf.cli.common import (
     EXIT_BUSY,
     EXIT_REJECTED,
     build_query,
+    chosen,
     echo_papers,
     expand_paths,
     fail,
@@ -38,6 +39,7 @@ from papershelf.query import Query
 from papershelf.shelf import Shelf, open_shelf
 from papershelf.text import one_line, sanitize
 from papershelf.transfer import Restored, library_json, restore, restore_kind
+from papershelf.undo import MarkRead, Star, apply
 
 BYTES_PER_PAPER = 1500
 
@@ -150,16 +152,18 @@ def import_(
 def search(
     ctx: click.Context,
     words: tuple[str, ...],
-    topics: tuple[str, ...],
     limit: int,
     as_json: bool,
+    sort: str | None,
     **filters: Any,
 ) -> None:
     """Fuzzy search: typos, word order and partial words still find the paper.
 
-    QUERY may also hold filters: topic:SLUG is:unread is:read is:starred has:code list:NAME.
+    QUERY may also hold filters, each negated by a leading - (after `--`): topic:SLUG
+    is:unread is:read is:starred has:code has:link has:note list:NAME imported:latest
+    imported:YYYY-MM-DD source:FILE date:LABEL no:topic, and sort:ORDER.
     """
-    query = build_query(words, topics, **filters)
+    query = build_query(words, sort, **filters)
     with shelf_from(ctx) as shelf:
         pks = shelf.search.run(query, limit=limit)
         papers = shelf.lib.papers(pks)
@@ -205,17 +209,18 @@ def show(ctx: click.Context, ref: str, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("action", type=click.Choice(["read", "unread", "star", "unstar"]))
-@click.argument("refs", nargs=-1, required=True)
+@click.argument("refs", nargs=-1)
+@click.option("--query", help="Also every paper this search finds, e.g. 'imported:latest'.")
 @click.pass_context
-def mark(ctx: click.Context, action: str, refs: tuple[str, ...]) -> None:
-    """Mark papers read or unread, starred or not."""
+def mark(ctx: click.Context, action: str, refs: tuple[str, ...], query: str | None) -> None:
+    """Mark papers read or unread, starred or not: by id, or a whole view with --query."""
     with shelf_from(ctx) as shelf:
-        pks = [shelf.lib.find(ref) for ref in refs]
+        pks = chosen(shelf, refs, query)
         if action in ("read", "unread"):
-            changed = shelf.lib.set_read(pks, action == "read")
+            entry = apply(shelf.lib, MarkRead(pks, action == "read"))
         else:
-            changed = shelf.lib.set_starred(pks, action == "star")
-    click.echo(f"marked {changed} of {len(pks)} papers {action}")
+            entry = apply(shelf.lib, Star(pks, action == "star"))
+    click.echo(f"marked {entry.changed} of {len(pks)} papers {action}")
 
 
 @cli.command()
@@ -235,17 +240,17 @@ def mark(ctx: click.Context, action: str, refs: tuple[str, ...]) -> None:
 def export(
     ctx: click.Context,
     words: tuple[str, ...],
-    topics: tuple[str, ...],
     output: Path | None,
     group_by_topic: bool,
     fmt: str,
+    sort: str | None,
     **filters: Any,
 ) -> None:
     """Write the papers of a view as a Markdown reading list, JSON or BibTeX (stdout or -o FILE).
 
     FILE is replaced whole or not at all, and is never the library or a non-regular file.
     """
-    query = build_query(words, topics, **filters)
+    query = build_query(words, sort, **filters)
     with shelf_from(ctx) as shelf:
         pks = shelf.search.run(query)
         write_out(output, ctx.obj["db"], export_pieces(shelf, fmt, query, pks, group_by_topic))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual.geometry import Region
 from tui_helpers import settle
 
+from papershelf.filters import Term
 from papershelf.library import Library
 from papershelf.lists import AddToList
 from papershelf.query import Query
@@ -21,6 +22,10 @@ def painted(facets: Facets) -> list[str]:
     return [strip.text for strip in facets.render_lines(Region(0, 0, *facets.outer_size))]
 
 
+def first_import(facets: Facets) -> str:
+    return next(entry for entry in facets.entry_ids if entry.startswith("imported:"))
+
+
 def first_topic(facets: Facets) -> str:
     return next(entry for entry in facets.entry_ids if entry.startswith("topic:"))
 
@@ -34,15 +39,17 @@ async def test_arrows_skip_headings_and_wrap_round(make_app):
         facets = app.screen.query_one(Facets)
         facets.focus()
         await pilot.press("down")
-        assert facets.highlighted_id == "state:all"
+        assert facets.highlighted_id == "all"
         await pilot.press("down", "down", "down", "down")
-        assert facets.highlighted_id == first_topic(facets)
-        await pilot.press("up")
-        assert facets.highlighted_id == "state:starred"
-        await pilot.press("home", "up")
-        assert facets.highlighted_id == "no-topic"
+        assert facets.highlighted_id == first_import(facets)
         await pilot.press("down")
-        assert facets.highlighted_id == "state:all"
+        assert facets.highlighted_id == first_topic(facets)
+        await pilot.press("up", "up")
+        assert facets.highlighted_id == "is:starred"
+        await pilot.press("home", "up")
+        assert facets.highlighted_id == "no:topic"
+        await pilot.press("down")
+        assert facets.highlighted_id == "all"
 
 
 async def test_page_keys_land_on_entries_that_can_be_chosen(make_app):
@@ -55,26 +62,26 @@ async def test_page_keys_land_on_entries_that_can_be_chosen(make_app):
         await pilot.press("end", "pageup")
         assert facets.highlighted_id in facets.entry_ids
         await pilot.press("pageup", "pageup", "pageup")
-        assert facets.highlighted_id == "state:all"
+        assert facets.highlighted_id == "all"
         await pilot.press("pagedown", "pagedown", "pagedown")
-        assert facets.highlighted_id == "no-topic"
+        assert facets.highlighted_id == "no:topic"
 
 
 async def test_enter_and_click_pick_the_entry(make_app, library):
     """Enter on Read shows the read papers, on All all of them; a click on a topic
     highlights and picks it."""
     with Library(library) as lib:
-        topic_papers = len(Search(lib).run(Query().in_topic("quantization")))
+        topic_papers = len(Search(lib).run(Query.parse("topic:quantization")))
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         facets = app.screen.query_one(Facets)
         facets.focus()
-        facets.highlight("state:read")
+        facets.highlight("is:read")
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.sub_title.startswith("read — ")
-        facets.highlight("state:all")
+        facets.highlight("all")
         await pilot.press("enter")
         await settle(pilot)
         line = facets.prompts.index(facets.prompt("topic:quantization"))
@@ -110,7 +117,7 @@ async def test_highlight_stays_on_its_entry_when_a_list_appears(make_app, librar
         line = facets.highlighted
         await pilot.press("b", *"new list", "enter")
         await settle(pilot)
-        assert "list:new list" in facets.entry_ids
+        assert str(Term("list", "new list")) in facets.entry_ids
         assert facets.highlighted_id == "topic:quantization"
         assert facets.highlighted != line
 

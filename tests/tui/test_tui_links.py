@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
+from textual.widgets import Static
 from tui_helpers import detail_text, highlight, settle
 
 from papershelf.library import Library
@@ -104,14 +106,25 @@ async def test_o_without_code_lets_the_reader_choose_a_link(make_app, library):
         assert app.opened == [paper.links[0].url]
 
 
-async def test_a_paper_without_links_says_so(make_app, library):
-    """l and o on a paper with no links warn instead of opening an empty picker."""
-    index, _ = first(library, lambda p: not p.links)
+async def test_a_paper_without_links_offers_title_searches(make_app, library):
+    """l and o on a paper the dump gave no link offer its title searched on arXiv and on
+    Hugging Face Papers, labelled as searches, with the title quoted into the URL."""
+    index, paper = first(library, lambda p: not p.links)
+    words = quote(paper.title, safe="")
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await highlight(pilot, index)
-        await pilot.press("l", "o")
-        assert not isinstance(app.screen, LinkPicker)
-        assert app.notes[-2:] == [("This paper has no links.", "warning")] * 2
-        assert app.opened == []
+        await pilot.press("l")
+        assert isinstance(app.screen, LinkPicker)
+        shown = " ".join(str(s.render()) for s in app.screen.query(Static))
+        assert "search for this title" in shown
+        assert [link.kind for link in app.screen.links] == ["search", "search"]
+        await pilot.press("escape", "o")
+        assert isinstance(app.screen, LinkPicker)
+        await pilot.press("down", "o")
+        await pilot.pause()
+        assert app.opened == [f"https://huggingface.co/papers?q={words}"]
+        await pilot.press("l", "1")
+        await pilot.pause()
+        assert app.clipboard == f"https://arxiv.org/search/?searchtype=title&query={words}"

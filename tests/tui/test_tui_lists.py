@@ -6,12 +6,13 @@ from textual.command import CommandPalette
 from textual.widgets import Input, Static
 from tui_helpers import detail_text, palette_offers, settle
 
+from papershelf.filters import Term
 from papershelf.library import Library
 from papershelf.lists import AddToList, members, summaries
 from papershelf.query import Query
 from papershelf.search import Search
 from papershelf.undo import apply
-from tui.messages import ToggleList
+from tui.messages import ToggleFilter
 from tui.screens.export_dialog import ExportDialog
 from tui.screens.list_dialog import ListDialog
 from tui.widgets.facets import Facets
@@ -34,7 +35,7 @@ def stored_lists(db) -> dict[str, list[int]]:
 
 
 def list_prompt(app, name: str) -> str:
-    return app.screen.query_one(Facets).prompt(f"list:{name}")
+    return app.screen.query_one(Facets).prompt(str(Term("list", name)))
 
 
 async def test_b_adds_the_paper_to_a_new_list_shown_in_the_sidebar(make_app, library):
@@ -140,7 +141,7 @@ async def test_palette_creates_renames_and_deletes_lists(make_app, library):
         await pilot.press(*"fresh", "enter")
         await settle(pilot)
         assert app.notes[-1] == ('Created list "fresh".', "information")
-        app.screen.post_message(ToggleList("old"))
+        app.screen.post_message(ToggleFilter(Term("list", "old")))
         await settle(pilot)
         await app.screen.run_action("rename_list")
         await settle(pilot)
@@ -175,7 +176,7 @@ async def test_exporting_a_list_view_writes_that_list(make_app, library, tmp_pat
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        app.screen.post_message(ToggleList("to read"))
+        app.screen.post_message(ToggleFilter(Term("list", "to read")))
         await settle(pilot)
         await pilot.press("e")
         await settle(pilot)

@@ -10,12 +10,13 @@ from pathlib import Path
 
 from tui_helpers import steady
 
+from papershelf.filters import Term
 from papershelf.library import Library
 from papershelf.lists import AddToList
 from papershelf.query import Query
 from papershelf.search import Search
 from papershelf.undo import apply
-from tui.messages import ToggleList, ToggleTopic
+from tui.messages import ToggleFilter
 
 SIZE = (120, 36)
 
@@ -53,7 +54,7 @@ def test_topic_filter(snap_compare, make_app):
     async def before(pilot):
         await steady(pilot)
         await pilot.press("u")
-        pilot.app.screen.post_message(ToggleTopic("quantization"))
+        pilot.app.screen.post_message(ToggleFilter(Term("topic", "quantization")))
         await steady(pilot)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=before)
@@ -94,7 +95,7 @@ def test_reading_list_view(snap_compare, make_app, library):
 
     async def before(pilot):
         await steady(pilot)
-        pilot.app.screen.post_message(ToggleList("to read"))
+        pilot.app.screen.post_message(ToggleFilter(Term("list", "to read")))
         await steady(pilot)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=before)

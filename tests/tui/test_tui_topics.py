@@ -23,43 +23,43 @@ async def test_t_adds_a_topic_with_completion_and_removes_it(make_app, library):
     """t, a few letters, Right to complete and Enter adds the topic; again removes it."""
     pk = first_pk(library)
     with Library(library) as lib:
-        assert "quantization" not in lib.paper_topics(pk)
+        assert "distillation" not in lib.paper_topics(pk)
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await pilot.press("t", *"Quanti")
+        await pilot.press("t", *"Distil")
         assert isinstance(app.screen, TopicEditor)
         await settle(pilot)
         await pilot.press("right")
-        assert app.screen.query_one(Input).value == "Quantization"
+        assert app.screen.query_one(Input).value == "Distillation"
         await pilot.press("enter")
         await settle(pilot)
         with Library(library) as lib:
-            assert "quantization" in lib.paper_topics(pk)
-        assert app.notes[-1] == ("Added topic Quantization.", "information")
-        assert "Quantization" in detail_text(app).split("Topics: ")[1]
-        await pilot.press("t", *"quantization", "enter")
+            assert "distillation" in lib.paper_topics(pk)
+        assert app.notes[-1] == ("Added topic Distillation.", "information")
+        assert "Distillation" in detail_text(app).split("Topics: ")[1]
+        await pilot.press("t", *"distillation", "enter")
         await settle(pilot)
         with Library(library) as lib:
-            assert "quantization" not in lib.paper_topics(pk)
-        assert app.notes[-1] == ("Removed topic Quantization.", "information")
+            assert "distillation" not in lib.paper_topics(pk)
+        assert app.notes[-1] == ("Removed topic Distillation.", "information")
 
 
 async def test_enter_takes_the_completion_the_dialog_shows(make_app, library):
-    """Typing "quant" shows "Quantization" completed in the box; Enter adds that topic
-    rather than answering that no topic is named "quant"."""
+    """Typing "distil" shows "Distillation" completed in the box; Enter adds that topic
+    rather than answering that no topic is named "distil"."""
     pk = first_pk(library)
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await pilot.press("t", *"quant")
+        await pilot.press("t", *"distil")
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
         assert not isinstance(app.screen, TopicEditor)
-        assert app.notes[-1] == ("Added topic Quantization.", "information")
+        assert app.notes[-1] == ("Added topic Distillation.", "information")
     with Library(library) as lib:
-        assert "quantization" in lib.paper_topics(pk)
+        assert "distillation" in lib.paper_topics(pk)
 
 
 async def test_an_unknown_topic_is_refused_in_the_dialog(make_app):
@@ -76,7 +76,7 @@ async def test_an_unknown_topic_is_refused_in_the_dialog(make_app):
 async def test_choosing_a_topic_in_the_sidebar_filters_the_view(make_app, library):
     """Enter on a topic in the sidebar shows only its papers; Enter again shows all."""
     with Library(library) as lib:
-        in_topic = len(Search(lib).run(Query().in_topic("quantization")))
+        in_topic = len(Search(lib).run(Query.parse("topic:quantization")))
         total = lib.count()
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
@@ -106,7 +106,7 @@ async def test_sidebar_counts_follow_the_view(make_app, library):
         await pilot.press("slash", *"cache")
         await settle(pilot)
         facets = app.screen.query_one(Facets)
-        unread = facets.prompt("state:unread")
+        unread = facets.prompt("is:unread")
         assert unread.split()[-1] == str(counts.states["unread"])
         for slug, count in counts.topics.items():
             assert facets.prompt(f"topic:{slug}").split()[-1] == str(count)
@@ -115,14 +115,14 @@ async def test_sidebar_counts_follow_the_view(make_app, library):
 async def test_no_topic_facet_shows_untagged_papers(make_app, library):
     """The "No topic" entry shows the papers without any topic."""
     with Library(library) as lib:
-        untagged = len(Search(lib).run(Query().untopiced()))
+        untagged = len(Search(lib).run(Query.parse("no:topic")))
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         facets = app.screen.query_one(Facets)
-        assert facets.prompt("no-topic").split()[-1] == str(untagged)
+        assert facets.prompt("no:topic").split()[-1] == str(untagged)
         facets.focus()
-        facets.highlight("no-topic")
+        facets.highlight("no:topic")
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.sub_title.startswith("no topic — ")

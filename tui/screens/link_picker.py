@@ -1,10 +1,16 @@
-"""Choose one of a paper's links: a digit copies that link, o opens the highlighted one."""
+"""Choose one of a paper's links: a digit copies that link, o opens the highlighted one.
+
+643 of the 916 papers of the real dumps came with no link at all; for those the picker
+offers a search for the title on arXiv and on Hugging Face Papers instead, labelled as
+searches, so `o` and `l` still reach the paper.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Literal
+from urllib.parse import quote
 
 from rich.text import Text
 from textual import on
@@ -18,6 +24,17 @@ from textual.widgets.option_list import Option
 from papershelf.links import display_host
 from papershelf.models import Link
 from papershelf.text import one_line
+
+SEARCHES = (
+    ("arxiv.org", "https://arxiv.org/search/?searchtype=title&query={}"),
+    ("huggingface.co", "https://huggingface.co/papers?q={}"),
+)
+
+
+def title_searches(title: str) -> tuple[Link, ...]:
+    """Searches for a paper's title on arXiv and Hugging Face Papers (kind `search`)."""
+    words = quote(one_line(title), safe="")
+    return tuple(Link(url.format(words), "search", host) for host, url in SEARCHES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,17 +54,26 @@ class LinkPicker(ModalScreen[LinkChoice | None]):
         *(Binding(str(n), f"copy({n})", show=False) for n in range(1, 10)),
     ]
 
-    def __init__(self, title: str, links: tuple[Link, ...], verb: Literal["copy", "open"]) -> None:
+    def __init__(
+        self,
+        title: str,
+        links: tuple[Link, ...],
+        verb: Literal["copy", "open"],
+        searching: bool = False,
+    ) -> None:
         super().__init__()
         self.paper_title = title
         self.links = links
         self.verb = verb
+        self.searching = searching
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
             box.border_title = "Open a link" if self.verb == "open" else "Links"
             box.border_subtitle = "1-9 copies · o opens · Enter " + self.verb + "s · Esc"
             yield Static(Text(one_line(self.paper_title), style="bold"))
+            if self.searching:
+                yield Static("The dump gave no link: search for this title instead.")
             yield OptionList(*(self.option(n, link) for n, link in enumerate(self.links, 1)))
 
     @staticmethod

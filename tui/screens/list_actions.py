@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from rich.text import Text
 from textual.app import App
 
+from papershelf.filters import BY_NAME, Term
 from papershelf.lists import (
     AddToList,
     CreateList,
@@ -45,6 +46,9 @@ class ListActions:
     apply: Callable[[Change, Callable[[Entry], str] | None], Entry | None]
     topic_names: Mapping[str, str]
     key_for: Callable[[str], str]
+    advance: Callable[[], None]
+    last_list: str = ""
+    """The list `b` last added a paper to: offered first next time (triage is b, Enter)."""
 
     @property
     def list_names(self) -> list[str]:
@@ -78,7 +82,7 @@ class ListActions:
 
     def filtered_list(self) -> str:
         """The list the view is filtered by, offered first by rename and delete."""
-        return self.filters.list_name or ""
+        return self.filters.value_of(BY_NAME["list"]) or ""
 
     # A paper, a view --------------------------------------------------------------------
 
@@ -100,10 +104,14 @@ class ListActions:
                 done = f"Removed from list {quoted(member)}."
                 self.apply(RemoveFromList(member, (pk,)), lambda _: done)
             else:
+                self.last_list = name
                 self.add_to_list(name, (pk,))
+            self.advance()
 
         title = Text(one_line(paper.title), style="bold")
-        self.ask_list("Paper lists", [title, now, hint], chosen)
+        last = stored_name(self.last_list, self.list_names) or ""
+        value = "" if stored_name(last, paper.lists) else last
+        self.ask_list("Paper lists", [title, now, hint], chosen, value=value)
 
     def add_to_list(self, name: str, pks: tuple[int, ...], view: bool = False) -> None:
         new = stored_name(name, self.list_names) is None
@@ -173,7 +181,7 @@ class ListActions:
         def rename(old: str, new: str) -> None:
             shown = stored_name(old, [self.filtered_list()]) is not None
             if self.apply(RenameList(old, new), lambda e: f"{capital(e.description)}.") and shown:
-                self.filters = self.filters.in_list(new)
+                self.filters = self.filters.with_term(Term("list", new))
 
         def new_name(old: str) -> None:
             others = [name for name in self.list_names if name != old]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import ClassVar
@@ -30,6 +29,7 @@ from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from papershelf.config import LAYOUTS
+from papershelf.filters import BY_NAME, SORT_NAMES, QueryError, Term
 from papershelf.inbox import Inbox
 from papershelf.library import LibraryError
 from papershelf.lists import ListSummary, summaries
@@ -40,14 +40,7 @@ from papershelf.shelf import Shelf
 from papershelf.undo import Journal
 from tui.commands import BY_ACTION, bindings, key_label, keys_of
 from tui.jobs import next_unread, search_view
-from tui.messages import (
-    LayoutChosen,
-    ShowState,
-    ToggleList,
-    ToggleStarred,
-    ToggleTopic,
-    ToggleUntopiced,
-)
+from tui.messages import LayoutChosen, ShowAll, SortBy, ToggleFilter
 from tui.screens.file_actions import FileActions
 from tui.screens.help import HelpScreen
 from tui.screens.list_actions import ListActions
@@ -63,7 +56,13 @@ from tui.widgets.title_bar import TitleBar
 
 WIDE = 120
 NARROW = 100
-NEXT_STATE = {"all": "unread", "unread": "read", "read": "all"}
+NEXT_STATE = {None: "unread", "unread": "read", "read": None}
+STATE, STARRED, LISTS = BY_NAME["state"], BY_NAME["starred"], BY_NAME["list"]
+PROBLEM_AFTER_TYPING = 0.6
+"""Seconds of no typing before a word that names no filter is said in a notification
+(the header says it at once): `topic:q` on the way to `topic:quantization` is not one."""
+NEIGHBOURS = 500
+"""Papers looked at on each side when the paper under the cursor left the view."""
 JUMP_AT_ONCE = 2000
 """Papers `n` looks through before answering; a longer search goes on in a worker."""
 DETAIL_AFTER_TYPING = 0.15
@@ -101,6 +100,9 @@ class MainScreen(PaperActions, ListActions, FileActions, Screen[None]):
     revision: var[int] = var(0)
     importing: var[ImportState | None] = var(None)
     detail_layout: var[str] = var("auto", init=False)
+    triage: var[bool | None] = var(None)
+    """Whether starring, listing or writing a note moves the cursor on: None follows the
+    view (on when it shows unread papers only)."""
     sub_title: var[str | None] = var(None)
     """Shown by the TitleBar; a `var`, as all state here: the screen draws nothing of its
     own, and a repaint of the screen would redraw every widget on every keystroke."""
@@ -131,6 +133,7 @@ class MainScreen(PaperActions, ListActions, FileActions, Screen[None]):
         self.held: list[Callable[[], None]] | None = None
         self.detail_timer: Timer | None = None
         self.whole_timer: Timer | None = None
+        self.problem_timer: Timer | None = None
         self.keymap = keymap
         self.settings_path = settings_path
         self.today = today
@@ -172,10 +175,33 @@ class MainScreen(PaperActions, ListActions, FileActions, Screen[None]):
     # State ----------------------------------------------------------------------------
 
     def watch_filters(self) -> None:
-        self.view = combine(self.filters, self.search_text)
+        self.combine_view()
 
     def watch_search_text(self) -> None:
-        self.view = combine(self.filters, self.search_text)
+        self.combine_view()
+
+    def combine_view(self) -> None:
+        """The view for the filters and the search box; a word that names no filter
+        keeps the last view and is said (the search text stays as typed)."""
+        try:
+            self.view = combine(self.filters, self.search_text)
+        except QueryError as error:
+            self.show_problem(str(error))
+
+    def show_problem(self, problem: str) -> None:
+        """In the header at once, in a notification once typing pauses."""
+        self.sub_title = problem
+        if self.problem_timer is not None:
+            self.problem_timer.stop()
+        self.problem_timer = self.set_timer(
+            PROBLEM_AFTER_TYPING if self.query_one(SearchBox).has_focus else 0,
+            lambda: self.say_problem(problem),
+        )
+
+    def say_problem(self, problem: str) -> None:
+        self.problem_timer = None
+        if self.sub_title == problem:
+            self.app.notify(problem, severity="warning", markup=False)
 
     def watch_view(self, view: Query) -> None:
         self.stop_whole_timer()
@@ -188,13 +214,34 @@ class MainScreen(PaperActions, ListActions, FileActions, Screen[None]):
             return
         if self.results is None:
             self.call_after_refresh(freeze_what_lives)
+        before, kept = self.results, self.paper_pk
         self.results = results
+        if before is not None and kept is not None and before.query.text == results.query.text:
+            self.keep_cursor(kept, before.pks, results.pks)
         self.sub_title = results.describe(self.topic_names)
         self.stop_whole_timer()
         if results.counts.hurried:
             self.whole_timer = self.set_timer(
                 WHOLE_AFTER_TYPING, lambda: self.search_whole(results.query)
             )
+
+    def keep_cursor(self, pk: int, before: Sequence[int], after: Sequence[int]) -> None:
+        """After a change of filters or order, the paper under the cursor stays under it;
+        if it left the view, its nearest neighbour that stayed (the one below first)."""
+        papers = self.query_one(PaperList)
+        if pk not in before:
+            return
+        if pk in after:
+            papers.move_to_pk(pk)
+            return
+        present = set(after) if isinstance(after, list) else after
+        index = before.index(pk)
+        below = before[index + 1 : index + 1 + NEIGHBOURS]
+        above = before[max(index - NEIGHBOURS, 0) : index][::-1]
+        for near in (*below, *above):
+            if near in present:
+                papers.move_to_pk(near)
+                return
 
     def search_whole(self, view: Query) -> None:
         self.whole_timer = None
@@ -226,9 +273,9 @@ class MainScreen(PaperActions, ListActions, FileActions, Screen[None]):
         except LibraryError as error:
             self.app.notify(str(error), severity="error", markup=False)
             return
-        chosen = self.filters.list_name
+        chosen = self.filters.value_of(LISTS)
         if chosen is not None and stored_name(chosen, self.list_names) is None:
-            self.filters = self.filters.in_list(None)
+            self.filters = self.filters.without_filter(LISTS)
 
     @property
     def paper_pk(self) -> int | None:
@@ -268,30 +315,18 @@ class MainScreen(PaperActions, ListActions, FileActions, Screen[None]):
             self.detail_timer.stop()
             self.detail_timer = self.set_timer(DETAIL_AFTER_TYPING, self.show_highlighted)
 
-    @on(ShowState)
-    def show_state(self, event: ShowState) -> None:
-        filters = self.filters.with_state(event.state)
-        self.filters = filters.only_starred(False) if event.state == "all" else filters
+    @on(ToggleFilter)
+    def toggle_filter(self, event: ToggleFilter) -> None:
+        self.filters = self.filters.toggled(event.term)
 
-    @on(ToggleStarred)
-    def toggle_starred_filter(self) -> None:
-        self.filters = self.filters.only_starred(not self.filters.starred)
+    @on(ShowAll)
+    def show_all(self) -> None:
+        self.filters = self.filters.without_filter(STATE).without_filter(STARRED)
 
-    @on(ToggleTopic)
-    def toggle_topic(self, event: ToggleTopic) -> None:
-        self.filters = self.filters.toggle_topic(event.slug)
-
-    @on(ToggleUntopiced)
-    def toggle_untopiced(self) -> None:
-        if self.filters.no_topic:
-            self.filters = replace(self.filters, no_topic=False)
-        else:
-            self.filters = self.filters.untopiced()
-
-    @on(ToggleList)
-    def toggle_list(self, event: ToggleList) -> None:
-        same = stored_name(event.name, [self.filters.list_name or ""]) is not None
-        self.filters = self.filters.in_list(None if same else event.name)
+    @on(SortBy)
+    def sort_by(self, event: SortBy) -> None:
+        self.filters = self.filters.sorted_by(event.name)
+        self.app.notify(f"Sorted {self.view.describe().rsplit(' · ', 1)[-1]}.", markup=False)
 
     # Layout ---------------------------------------------------------------------------
 
@@ -324,6 +359,10 @@ class MainScreen(PaperActions, ListActions, FileActions, Screen[None]):
                 if whole and not self.searcher.finish(view.text, lambda: worker.is_cancelled):
                     return
                 results = search_view(self.searcher, view)
+            except QueryError as error:
+                if not worker.is_cancelled:
+                    self.app.call_from_thread(self.show_problem, str(error))
+                return
             except LibraryError as error:
                 self.app.notify(f"Search failed: {error}", severity="error", markup=False)
                 return
@@ -419,19 +458,52 @@ class MainScreen(PaperActions, ListActions, FileActions, Screen[None]):
             self.app.notify("No unread paper in this view.", markup=False)
 
     def action_show_all(self) -> None:
-        self.filters = self.filters.with_state("all").only_starred(False)
+        self.show_all()
 
     def action_cycle_unread(self) -> None:
-        self.filters = self.filters.with_state(NEXT_STATE[self.filters.state])  # type: ignore[arg-type]
+        self.show_state(NEXT_STATE[self.filters.value_of(STATE)])
 
     def action_show_read(self) -> None:
-        self.filters = self.filters.with_state("read")
+        self.show_state("read")
+
+    def show_state(self, state: str | None) -> None:
+        without = self.filters.without_filter(STATE)
+        self.filters = without if state is None else without.with_term(Term(STATE.key, state))
 
     def action_toggle_starred(self) -> None:
-        self.toggle_starred_filter()
+        self.filters = self.filters.toggled(Term(STARRED.key, STARRED.values[0]))
 
     def action_clear_filters(self) -> None:
-        self.filters = Query()
+        self.filters = self.filters.cleared().matching("")
+
+    def action_cycle_sort(self) -> None:
+        """The next order; relevance only matters, and is only offered, with text."""
+        orders = [name for name in SORT_NAMES if name != "relevance" or self.view.text]
+        current = self.view.order
+        following = (
+            orders[(orders.index(current) + 1) % len(orders)] if current in orders else orders[0]
+        )
+        self.post_message(SortBy(following))
+
+    def action_toggle_triage(self) -> None:
+        self.triage = not self.advancing
+        self.app.notify(
+            "Triage: s, b and a note move to the next paper."
+            if self.triage
+            else "Triage off: the cursor stays after s, b and a note.",
+            markup=False,
+        )
+
+    @property
+    def advancing(self) -> bool:
+        """Whether the cursor moves on after a star, a list or a note (see `triage`)."""
+        if self.triage is not None:
+            return self.triage
+        return self.view.value_of(STATE) == "unread"
+
+    def advance(self) -> None:
+        if self.advancing:
+            self.query_one(PaperList).action_cursor_down()
 
     def action_cycle_layout(self) -> None:
         layout = LAYOUTS[(LAYOUTS.index(self.detail_layout) + 1) % len(LAYOUTS)]

@@ -21,7 +21,7 @@ from papershelf.models import Link, Paper
 from papershelf.shelf import Shelf
 from papershelf.undo import Change, Entry, Journal, MarkRead, Retopic, SetNote, Star
 from tui.clipboard import copy_text
-from tui.screens.link_picker import LinkChoice, LinkPicker
+from tui.screens.link_picker import LinkChoice, LinkPicker, title_searches
 from tui.screens.note_editor import NoteEditor
 from tui.screens.topic_editor import TopicChange, TopicEditor
 from tui.view import Results
@@ -66,6 +66,7 @@ class PaperActions:
     results: Results | None
     paper_pk: int | None
     refresh_results: Callable[[], None]
+    advance: Callable[[], None]
 
     def current_paper(self) -> Paper | None:
         """The paper under the cursor, read afresh so a toggle flips its stored state."""
@@ -120,8 +121,8 @@ class PaperActions:
     @on_highlighted
     def action_toggle_star(self) -> None:
         paper, pk = self.current_paper(), self.paper_pk
-        if paper is not None and pk is not None:
-            self.apply(Star((pk,), not paper.starred))
+        if paper is not None and pk is not None and self.apply(Star((pk,), not paper.starred)):
+            self.advance()
 
     def action_mark_view_read(self, read: bool = True) -> None:
         pks = self.view_pks()
@@ -159,9 +160,10 @@ class PaperActions:
         def save(note: str | None) -> None:
             if note is None or note == paper.note:
                 return
-            self.apply(
+            if self.apply(
                 SetNote(pk, note), lambda _: "Saved the note." if note else "Cleared the note."
-            )
+            ):
+                self.advance()
 
         self.app.push_screen(NoteEditor(paper.title, paper.note), save)
 
@@ -215,11 +217,10 @@ class PaperActions:
         paper = self.current_paper()
         if paper is None:
             return
-        if not paper.links:
-            self.app.notify("This paper has no links.", severity="warning", markup=False)
-            return
+        searching = not paper.links
+        links = title_searches(paper.title) if searching else paper.links
         self.app.push_screen(
-            LinkPicker(paper.title, paper.links, "open" if verb == "open" else "copy"),
+            LinkPicker(paper.title, links, "open" if verb == "open" else "copy", searching),
             self.link_chosen,
         )
 

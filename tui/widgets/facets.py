@@ -1,7 +1,10 @@
-"""The sidebar: reading states, reading lists and topics with counts.
+"""The sidebar: reading states, reading lists, imports and topics with counts.
 
-States and topics count the papers of the current view; a list shows how many of its
-papers are left to read and how many it holds (`3/12`), whatever the view.
+Its sections are those the filter table (`papershelf.filters`) names, in the table's
+order, and every entry stands for one filter term, so choosing one posts the same
+`ToggleFilter` whatever the filter. States and topics count the papers of the current
+view; a list or an import shows how many of its papers are left to read and how many it
+holds (`3/12`), whatever the view, like a feed reader's feed list.
 
 Every keystroke in the search box changes a few counts, and a stock OptionList measures
 and renders all of its prompts again for each change. This is a line-API view instead:
@@ -27,21 +30,20 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from papershelf.filters import FILTERS, Filter, Term
 from papershelf.lists import ListSummary
 from papershelf.text import one_line
 from tui.commands import BY_ACTION, key_label, keys_of
-from tui.messages import ShowState, ToggleList, ToggleStarred, ToggleTopic, ToggleUntopiced
+from tui.messages import ShowAll, ToggleFilter
 from tui.styles import part_style
 from tui.view import Results
 
 HINTS_FROM = 22
 GROUPS = (("area", "Areas"), ("technique", "Techniques"))
-STATES = (
-    ("all", "All", "show_all"),
-    ("unread", "Unread", "cycle_unread"),
-    ("read", "Read", "show_read"),
-    ("starred", "Starred", "toggle_starred"),
-)
+ALL = "all"
+STATE_KEYS = {"unread": "cycle_unread", "read": "show_read", "starred": "toggle_starred"}
+"""The command whose key is shown beside each reading state."""
+SECTIONS = tuple(dict.fromkeys(f.section for f in FILTERS if f.section))
 PARTS = ("mark", "chosen", "muted", "heading", "rule")
 LineState = Literal["", "cursor", "hover", "disabled"]
 
@@ -60,6 +62,7 @@ class Entry:
     id: str | None
     parts: tuple[tuple[str, str], ...] = ()
     rule: bool = False
+    term: Term | None = None
 
     @property
     def text(self) -> str:
@@ -69,9 +72,14 @@ class Entry:
 RULE = Entry(None, rule=True)
 
 
+def choice(term: Term, parts: tuple[tuple[str, str], ...]) -> Entry:
+    """An entry that stands for a filter term; its id is the term as typed."""
+    return Entry(str(term), parts, term=term)
+
+
 class Facets(ScrollView, can_focus=True):
-    """Reads `results` and `lists` from the screen; posts ShowState, ToggleStarred,
-    ToggleList, ToggleTopic and ToggleUntopiced when the reader picks an entry."""
+    """Reads `results` and `lists` from the screen; posts ToggleFilter (or ShowAll) when
+    the reader picks an entry."""
 
     DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text(encoding="utf-8")
     ALLOW_SELECT = False
@@ -186,51 +194,99 @@ class Facets(ScrollView, can_focus=True):
             self.highlighted = None
 
     def entries_for(self, results: Results) -> list[Entry]:
-        query = results.query
-        counts = results.counts
+        """The sections of the filter table, in its order, a rule between two."""
         width = max(self.scrollable_content_region.width - 2, 8)
-        entries = [Entry(None, (("Reading", "heading"),))]
-        for state, label, action in STATES:
-            active = query.starred if state == "starred" else query.state == state
-            if state == "all":
-                active = query.state == "all" and not query.starred
-            key = key_label(keys_of(BY_ACTION[action], self.keymap)[0])
-            line = self.line(label, counts.states.get(state, 0), width, active, key)
-            entries.append(Entry(f"state:{state}", line))
-        entries.append(RULE)
-        entries.extend(self.list_entries(query.list_name, width))
-        for group, heading in GROUPS:
-            entries.append(RULE)
-            entries.append(Entry(None, ((heading, "heading"),)))
-            for topic in self.topics:
-                if topic.group != group:
-                    continue
-                line = self.line(
-                    one_line(topic.name),
-                    counts.topics.get(topic.slug, 0),
-                    width,
-                    topic.slug in query.topics,
-                )
-                entries.append(Entry(f"topic:{topic.slug}", line))
-        entries.append(RULE)
-        entries.append(
-            Entry("no-topic", self.line("No topic", results.untopiced, width, query.no_topic))
-        )
+        entries: list[Entry] = []
+        for section in SECTIONS:
+            filters = [f for f in FILTERS if f.section == section]
+            if entries:
+                entries.append(RULE)
+            entries.extend(self.section(section, filters, results, width))
         return entries
 
-    def list_entries(self, chosen: str | None, width: int) -> list[Entry]:
-        """`Lists  unread/all`, then one entry per list, or a hint when there is none."""
+    def section(
+        self, section: str, filters: list[Filter], results: Results, width: int
+    ) -> list[Entry]:
+        query, counts = results.query, results.counts
+        first = filters[0]
+        if first.name == "list":
+            return self.list_entries(query.terms, width)
+        if first.name == "imported":
+            return self.import_entries(counts.imports, query.terms, width)
+        if first.name == "topic":
+            return self.topic_entries(first, results, width)
+        if section != "Reading":
+            term = Term(first.key, first.values[0])
+            line = self.line(section, results.untopiced, width, term in query.terms)
+            return [choice(term, line)]
+        return self.reading_entries(filters, results, width)
+
+    def reading_entries(self, filters: list[Filter], results: Results, width: int) -> list[Entry]:
+        """`All`, then each value of the reading filters with its key."""
+        query, counts = results.query, results.counts
+        chosen = [t for t in query.terms if any(f.covers(t.positive) for f in filters)]
+        all_key = key_label(keys_of(BY_ACTION["show_all"], self.keymap)[0])
+        entries = [
+            Entry(None, (("Reading", "heading"),)),
+            Entry(ALL, self.line("All", counts.states.get(ALL, 0), width, not chosen, all_key)),
+        ]
+        for filter_ in filters:
+            for value in filter_.values:
+                term = Term(filter_.key, value)
+                key = key_label(keys_of(BY_ACTION[STATE_KEYS[value]], self.keymap)[0])
+                count = counts.states.get(value, 0)
+                line = self.line(value.capitalize(), count, width, term in query.terms, key)
+                entries.append(choice(term, line))
+        return entries
+
+    def topic_entries(self, topic: Filter, results: Results, width: int) -> list[Entry]:
+        """One section per group of the taxonomy (Areas, Techniques)."""
+        entries: list[Entry] = []
+        for group, heading in GROUPS:
+            if entries:
+                entries.append(RULE)
+            entries.append(Entry(None, ((heading, "heading"),)))
+            for known in self.topics:
+                if known.group != group:
+                    continue
+                term = Term(topic.key, known.slug)
+                count = results.counts.topics.get(known.slug, 0)
+                line = self.line(one_line(known.name), count, width, term in results.query.terms)
+                entries.append(choice(term, line))
+        return entries
+
+    @staticmethod
+    def feed_heading(heading: str, width: int) -> Entry:
         legend = "unread/all"
-        pad = " " * max(width - len("Lists") - len(legend), 1)
-        entries = [Entry(None, (("Lists", "heading"), (pad, ""), (legend, "muted")))]
-        wanted = (chosen or "").casefold()
+        pad = " " * max(width - len(heading) - len(legend), 1)
+        return Entry(None, ((heading, "heading"), (pad, ""), (legend, "muted")))
+
+    def import_entries(
+        self, days: tuple[tuple[str, int, int], ...], chosen: tuple[Term, ...], width: int
+    ) -> list[Entry]:
+        """`Imports  unread/all`, then each day of imports, newest first."""
+        entries = [self.feed_heading("Imports", width)]
+        latest = any(t.key == "imported" and t.value == "latest" for t in chosen)
+        for number, (day, unread, papers) in enumerate(days):
+            term = Term("imported", day)
+            active = term in chosen or (latest and number == 0)
+            line = self.line(day, f"{unread}/{papers}", width, active, muted=not unread)
+            entries.append(choice(term, line))
+        if not days:
+            entries.append(Entry(None, (("  none yet", "muted"),)))
+        return entries
+
+    def list_entries(self, chosen: tuple[Term, ...], width: int) -> list[Entry]:
+        """`Lists  unread/all`, then one entry per list, or a hint when there is none."""
+        entries = [self.feed_heading("Lists", width)]
+        wanted = {t.value.casefold() for t in chosen if t.key == "list"}
         for summary in self.lists:
             name = one_line(summary.name)
             count = f"{summary.unread}/{summary.papers}"
             line = self.line(
-                name, count, width, name.casefold() == wanted, muted=not summary.papers
+                name, count, width, summary.name.casefold() in wanted, muted=not summary.papers
             )
-            entries.append(Entry(f"list:{summary.name}", line))
+            entries.append(choice(Term("list", summary.name), line))
         if not self.lists:
             key = key_label((keys_of(BY_ACTION["edit_lists"], self.keymap) or ["palette"])[0])
             entries.append(Entry(None, ((f"  none yet · {key} adds", "muted"),)))
@@ -443,14 +499,9 @@ class Facets(ScrollView, can_focus=True):
 
     def choose(self, chosen: str) -> None:
         """Post the message the entry stands for."""
-        kind, _, value = chosen.partition(":")
-        if chosen == "state:starred":
-            self.post_message(ToggleStarred())
-        elif kind == "state" and value in ("all", "unread", "read"):
-            self.post_message(ShowState(value))  # type: ignore[arg-type]
-        elif kind == "topic":
-            self.post_message(ToggleTopic(value))
-        elif kind == "list":
-            self.post_message(ToggleList(value))
-        elif chosen == "no-topic":
-            self.post_message(ToggleUntopiced())
+        if chosen == ALL:
+            self.post_message(ShowAll())
+            return
+        entry = self._entries[self._index_of(chosen)]
+        if entry.term is not None:
+            self.post_message(ToggleFilter(entry.term))
