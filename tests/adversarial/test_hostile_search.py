@@ -11,6 +11,7 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from papershelf.filters import QueryError
 from papershelf.query import Query
 from papershelf.shelf import open_shelf
 from tui.app import PapershelfApp
@@ -56,18 +57,32 @@ INPUTS = {
 }
 
 
+REFUSED = {
+    *("fts-column", "filter-unknown", "filter-markup-topic"),
+    *("filter-huge-list", "filter-unterminated-list"),
+}
+"""Inputs with a `key:value` word that names no filter, topic or list: refused in one line."""
+
+
 @pytest.mark.parametrize("text", INPUTS.values(), ids=INPUTS)
 def test_search_engine_survives_any_query(text: str, stocked: Path, tmp_path: Path) -> None:
-    """The search and the sidebar counts answer any query with a list of papers and leave
-    the library unchanged."""
+    """The search and the sidebar counts answer any query with a list of papers, or refuse
+    a word that names no filter with one line naming it; the library is left unchanged."""
     before = digest(stocked)
+    name = next(key for key, value in INPUTS.items() if value == text)
     with open_shelf(stocked, topics_path=tmp_path / "none.toml") as shelf:
-        query = Query.parse(text)
-        found = shelf.search.run(query)
-        counts = shelf.search.counts(query, found)
-        assert all(isinstance(pk, int) for pk in found)
-        assert counts.total == len(found)
-        assert query.describe() is not None
+        try:
+            query = Query.parse(text)
+            found = shelf.search.run(query)
+        except QueryError as error:
+            assert name in REFUSED, error
+            assert "\n" not in str(error) and str(error).startswith("unknown ")
+        else:
+            assert name not in REFUSED
+            counts = shelf.search.counts(query, found)
+            assert all(isinstance(pk, int) for pk in found)
+            assert counts.total == len(found)
+            assert query.describe() is not None
     assert digest(stocked) == before
 
 
@@ -77,10 +92,17 @@ ARGV_SAFE = {k: v for k, v in INPUTS.items() if "\x00" not in v and "\ud800" not
 
 @pytest.mark.parametrize("text", ARGV_SAFE.values(), ids=ARGV_SAFE)
 def test_cli_search_survives_any_query(text: str, stocked: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
-    """`papershelf search QUERY` exits 0 for any query and prints nothing unsafe."""
+    """`papershelf search QUERY` exits 0 for any query and prints nothing unsafe; a word
+    that names no filter exits 1 with one line naming it."""
+    name = next(key for key, value in ARGV_SAFE.items() if value == text)
     result = run_cli("search", "--", text)
-    assert result.exit_code == 0, result.stderr
-    assert forbidden(result.output) == []
+    if name in REFUSED:
+        assert result.exit_code == 1, result.output
+        assert result.stderr.startswith("papershelf: unknown ")
+        assert result.stderr.count("\n") == 1
+    else:
+        assert result.exit_code == 0, result.stderr
+    assert forbidden(result.output + result.stderr) == []
 
 
 PASTED = {
