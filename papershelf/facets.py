@@ -278,5 +278,7 @@ CONTENT_SQL = {
     "link": "SELECT DISTINCT paper FROM links",
     "source": "SELECT paper FROM paper_sources WHERE source IN (SELECT value FROM json_each(?))",
     "date": "SELECT DISTINCT paper FROM paper_sources WHERE date_label = ?",
+    "author": "SELECT DISTINCT p.pk FROM papers p, json_each(p.authors) a "
+    "WHERE p.authors IS NOT NULL AND a.value = ?",
 }
 """Filters read from imported tables, read again after an import."""

@@ -85,14 +85,25 @@ def source_choices(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     return [(name, name) for name in source_names(conn)]
 
 
+def labelled_as_stored(conn: sqlite3.Connection, sql: str) -> list[tuple[str, str]]:
+    """Values a query reads, each its own label."""
+    return [(value, value) for (value,) in conn.execute(sql)]
+
+
+def author_choices(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    return labelled_as_stored(
+        conn,
+        "SELECT DISTINCT a.value FROM papers p, json_each(p.authors) a "
+        "WHERE p.authors IS NOT NULL ORDER BY 1",
+    )
+
+
 def date_choices(conn: sqlite3.Connection) -> list[tuple[str, str]]:
-    return [
-        (label, label)
-        for (label,) in conn.execute(
-            "SELECT DISTINCT date_label FROM paper_sources WHERE date_label IS NOT NULL "
-            "ORDER BY date_label"
-        )
-    ]
+    return labelled_as_stored(
+        conn,
+        "SELECT DISTINCT date_label FROM paper_sources WHERE date_label IS NOT NULL "
+        "ORDER BY date_label",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +216,16 @@ FILTERS: tuple[Filter, ...] = (
         option="--date",
         choices=date_choices,
         palette="Date",
+        folded=True,
+    ),
+    Filter(
+        "author",
+        "author",
+        "by {}",
+        "Only papers by this author, as Hugging Face names them ('Ada Quill', ada-quill).",
+        option="--author",
+        choices=author_choices,
+        palette="Author",
         folded=True,
     ),
     Filter(

@@ -335,3 +335,32 @@ def test_a_terminal_sees_a_progress_bar(
     assert shown.returncode == 0, shown.stdout
     assert "hf:2024-W47 · 5 papers" in shown.stdout and "[####" in shown.stdout
     assert shown.stdout.rstrip().endswith("fetched 1 listing: 5 papers, 5 new")
+
+
+def test_author_filter_and_upvotes_order(
+    server: ApiServer, db: Path, papershelf_script: Path
+) -> None:
+    """`author:` is one entry of the filter table: the query word, --author, and a
+    misspelt name refused with the nearest; --sort upvotes puts the most upvoted first."""
+    assert run(papershelf_script, db, "fetch", "--week", "2024-W47").returncode == 0
+
+    def ids(*args: str) -> list[str]:
+        found = run(papershelf_script, db, "search", *args, "--json")
+        assert found.returncode == 0, found.stderr
+        return [paper["arxiv_id"] for paper in json.loads(found.stdout)]
+
+    assert ids("author:ada-quill", "--sort", "upvotes") == ["2411.10001", "2411.10003"]
+    assert ids("--author", "Dmitri Olenko") == ["2411.10003"]
+    assert ids("--sort", "upvotes") == [
+        "2411.10001",
+        "2411.10005",
+        "2411.10002",
+        "2411.10003",
+        "2411.10004",
+    ]
+    refused = run(papershelf_script, db, "search", "author:quill")
+    assert refused.returncode == 1
+    assert (
+        refused.stderr.strip()
+        == "papershelf: unknown author 'author:quill'; did you mean Ada Quill?"
+    )
