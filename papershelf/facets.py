@@ -32,6 +32,7 @@ class Facets:
     any_topic: int = 0
     read: int = 0
     starred: int = 0
+    not_interested: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +193,9 @@ class FacetCache:
         starred = bitmaps.from_pks(
             pk for (pk,) in self.conn.execute("SELECT paper FROM state WHERE starred = 1")
         )
+        not_interested = bitmaps.from_pks(
+            pk for (pk,) in self.conn.execute("SELECT paper FROM not_interested")
+        )
         return Facets(
             papers=imported.get(ALL, 0),
             code=imported.get(CODE, 0),
@@ -199,6 +203,7 @@ class FacetCache:
             any_topic=any_topic,
             read=read,
             starred=starred,
+            not_interested=not_interested,
         )
 
     def reading_list(self, name: str) -> int:
@@ -260,7 +265,10 @@ def imported_on(cache: FacetCache, facets: Facets, value: str) -> int:
 
 BitmapSource = Callable[[FacetCache, Facets, str], int]
 BITMAPS: dict[str, BitmapSource] = {
-    "state": lambda _, f, value: f.read if value == "read" else f.papers & ~f.read,
+    "state": lambda _, f, value: (
+        f.read if value == "read" else f.papers & ~f.read & ~f.not_interested
+    ),
+    "dismissed": lambda _, f, value: f.not_interested,
     "starred": lambda _, f, value: f.starred,
     "code": lambda _, f, value: f.code,
     "topic": lambda _, f, value: f.topics.get(value, 0),

@@ -154,6 +154,14 @@ FILTERS: tuple[Filter, ...] = (
         section="Reading",
     ),
     Filter(
+        "dismissed",
+        "is",
+        "not interested",
+        "Only papers marked not interested (x); the unread view leaves them out.",
+        values=("dismissed",),
+        flags=("--dismissed",),
+    ),
+    Filter(
         "code",
         "has",
         "with code",
@@ -270,6 +278,12 @@ SORTS: tuple[Sort, ...] = (
     Sort("oldest", "oldest first", "Oldest import first, in dump order."),
     Sort("title", "by title", "Alphabetical by title.", "title COLLATE NOCASE, pk"),
     Sort("upvotes", "by upvotes", "Most upvoted first.", "coalesce(upvotes, -1) DESC, pk"),
+    Sort(
+        "for-you",
+        "for you",
+        "Most like what you starred, listed and read, least like what you marked not "
+        "interested; newest first until you have done any of it.",
+    ),
 )
 SORT_NAMES = tuple(s.name for s in SORTS)
 SORT_BY_NAME = {s.name: s for s in SORTS}

@@ -42,6 +42,7 @@ from papershelf.filters import FILTERS, SORT_BY_NAME, Term, filter_for, resolve
 from papershelf.library import Library
 from papershelf.query import Query
 from papershelf.ranking import Wanted, score, weight
+from papershelf.similar import Recommender
 from papershelf.terms import Vocabulary, stem, words
 
 CANDIDATES = 2000
@@ -146,6 +147,7 @@ class Search:
         self._generation = (-1, -1)
         self._last: tuple[Sequence[int], int] | None = None
         self._title_words: dict[int, list[str]] = {}
+        self.recommender = Recommender(lib)
 
     # Views ------------------------------------------------------------------------------
 
@@ -180,6 +182,8 @@ class Search:
         """Papers in pk order (a view) or ranked (a text's) put in a sort's order."""
         if order == "oldest":
             return pks if isinstance(pks, PkView) else sorted(pks)
+        if order == "for-you":
+            return self.recommender.rank(self.ordered(pks, "newest"))
         ranges = [r for day in self.facets.imports() for r in day.ranges]
         if order in ("newest", "relevance"):
             if isinstance(pks, PkView):
@@ -255,12 +259,16 @@ class Search:
         read = (scope_bits & facets.read).bit_count()
         states = {
             "all": total,
-            "unread": total - read,
+            "unread": (scope_bits & ~facets.read & ~facets.not_interested).bit_count(),
             "read": read,
             "starred": (scope_bits & facets.starred).bit_count(),
         }
         imports = tuple(
-            (day.day, (day.bits & ~facets.read).bit_count(), day.bits.bit_count())
+            (
+                day.day,
+                (day.bits & ~facets.read & ~facets.not_interested).bit_count(),
+                day.bits.bit_count(),
+            )
             for day in self.facets.imports()
         )
         return Counts(len(pks), states, topics, imports, capped=capped, hurried=hurried)

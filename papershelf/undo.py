@@ -30,6 +30,7 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "paper_topics": (("paper", "slug"), ("paper", "slug", "origin")),
     "lists": (("id",), ("id", "name", "created_at")),
     "list_items": (("list", "paper"), ("list", "paper", "added_at")),
+    "not_interested": (("paper",), ("paper", "at")),
 }
 STATE_DEFAULTS: dict[str, object] = {"read_at": None, "starred": 0, "note": ""}
 VISIBLE = ("auto", "manual")
@@ -305,3 +306,30 @@ class Retopic:
         if self.add:
             return f"added topic {name} to {papers(changed)}"
         return f"removed topic {name} from {papers(changed)}"
+
+
+@dataclass(frozen=True, slots=True)
+class NotInterested:
+    """The reader says papers are not for them: hidden from the unread view, and a push
+    away from their words in "for you" (papershelf/similar.py); `on=False` takes it back."""
+
+    pks: tuple[int, ...]
+    on: bool = True
+
+    def run(self, conn: sqlite3.Connection) -> Outcome:
+        keys = [(pk,) for pk in existing(conn, self.pks)]
+        before = capture(conn, "not_interested", keys)
+        marked = before.by_key()
+        todo = [key for key in keys if (key in marked) != self.on]
+        if self.on:
+            stamp = now()
+            conn.executemany(
+                "INSERT INTO not_interested(paper, at) VALUES (?, ?)",
+                [(key[0], stamp) for key in todo],
+            )
+        else:
+            conn.executemany("DELETE FROM not_interested WHERE paper = ?", todo)
+        return len(todo), (before.only(todo),)
+
+    def describe(self, changed: int) -> str:
+        return f"marked {papers(changed)} {'not interested' if self.on else 'interesting again'}"

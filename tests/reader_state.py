@@ -12,6 +12,7 @@ def reader_rows(lib: Library) -> dict[str, list[tuple[object, ...]]]:
         "paper_topics": "SELECT * FROM paper_topics ORDER BY paper, slug",
         "lists": "SELECT * FROM lists ORDER BY id",
         "list_items": "SELECT * FROM list_items ORDER BY list, paper",
+        "not_interested": "SELECT * FROM not_interested ORDER BY paper",
     }
     return {table: lib.conn.execute(sql).fetchall() for table, sql in queries.items()}
 

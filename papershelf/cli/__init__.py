@@ -46,5 +46,6 @@ from papershelf.cli import (  # noqa: E402, F401  (registers the commands)
     lists,
     maintenance,
     reading,
+    similar,
     topics,
 )

@@ -55,7 +55,8 @@ def filter_options(command: F) -> F:
         click.option(
             "--sort",
             type=click.Choice(SORT_NAMES),
-            help="Order: relevance (default with text), newest (default), oldest, title, upvotes.",
+            help="Order: relevance (default with text), newest (default), oldest, title, "
+            "upvotes, for-you.",
         )
     ]
     for filter_ in FILTERS:

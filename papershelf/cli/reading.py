@@ -37,9 +37,10 @@ from papershelf.library import LibraryBusy, LibraryError
 from papershelf.models import DumpError, ImportSummary
 from papershelf.query import Query
 from papershelf.shelf import Shelf, open_shelf
+from papershelf.similar import NO_SIGNAL
 from papershelf.text import one_line, sanitize
 from papershelf.transfer import Restored, library_json, restore, restore_kind
-from papershelf.undo import MarkRead, Star, apply
+from papershelf.undo import MarkRead, NotInterested, Star, apply
 
 BYTES_PER_PAPER = 1500
 
@@ -167,6 +168,8 @@ def search(
     with shelf_from(ctx) as shelf:
         pks = shelf.search.run(query, limit=limit)
         papers = shelf.lib.papers(pks)
+        if query.order == "for-you" and not shelf.search.recommender.has_signal():
+            click.echo(NO_SIGNAL, err=True)
     echo_papers(papers, as_json)
 
 
@@ -208,18 +211,24 @@ def show(ctx: click.Context, ref: str, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("action", type=click.Choice(["read", "unread", "star", "unstar"]))
+@click.argument(
+    "action",
+    type=click.Choice(["read", "unread", "star", "unstar", "not-interested", "interested"]),
+)
 @click.argument("refs", nargs=-1)
 @click.option("--query", help="Also every paper this search finds, e.g. 'imported:latest'.")
 @click.pass_context
 def mark(ctx: click.Context, action: str, refs: tuple[str, ...], query: str | None) -> None:
-    """Mark papers read or unread, starred or not: by id, or a whole view with --query."""
+    """Mark papers read or unread, starred or not, not interested or interested again: by
+    id, or a whole view with --query."""
     with shelf_from(ctx) as shelf:
         pks = chosen(shelf, refs, query)
         if action in ("read", "unread"):
             entry = apply(shelf.lib, MarkRead(pks, action == "read"))
-        else:
+        elif action in ("star", "unstar"):
             entry = apply(shelf.lib, Star(pks, action == "star"))
+        else:
+            entry = apply(shelf.lib, NotInterested(pks, action == "not-interested"))
     click.echo(f"marked {entry.changed} of {len(pks)} papers {action}")
 
 
