@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from hostile import digest, integrity, reader_tables
 from papershelf.models import DumpError
 from papershelf.shelf import open_shelf
 
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 CHANGED = "changed while it was being imported; nothing imported, try again"
 STOCKED_PAPERS = 4
 
@@ -107,18 +109,27 @@ def test_dump_changed_mid_parse_is_refused_whole(
     assert integrity(stocked) == "ok"
 
 
-def test_dump_changed_between_opening_and_parsing_is_refused(stocked: Path, tmp_path: Path) -> None:
-    """Bytes checked when the file was opened, then cut before parsing starts: refused."""
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_dump_changed_between_opening_and_parsing_is_refused(
+    stocked: Path, tmp_path: Path, fmt: str
+) -> None:
+    """Bytes checked when the file was opened, then cut before parsing starts: refused as
+    changed, not as whatever a parser makes of the cut (a JSON dump no longer parses)."""
     import importers
     from papershelf.ingest import ingest
 
-    dump_path = synthetic_dump(tmp_path / "cut.txt", 300)
+    if fmt == "json":
+        dump_path = tmp_path / "listing.json"
+        shutil.copyfile(FIXTURES / "hf_api" / "2024-11-20.json", dump_path)
+    else:
+        dump_path = synthetic_dump(tmp_path / "cut.txt", 300)
     before = digest(stocked)
     with open_shelf(stocked, topics_path=tmp_path / "none.toml") as shelf:
         dump = importers.open_dump(dump_path)
         truncate(dump_path)
-        with pytest.raises(DumpError, match=CHANGED):
+        with pytest.raises(DumpError) as refused:
             ingest(shelf.lib, dump, shelf.tagger)
+    assert str(refused.value) == f"{dump_path}: {CHANGED}"
     assert digest(stocked) == before
 
 
