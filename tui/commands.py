@@ -86,6 +86,12 @@ COMMANDS: tuple[Command, ...] = (
         "Show unread papers; press again for read papers, then all.",
     ),
     Command("show_read", "r", "Read only", "Show the papers already read."),
+    Command(
+        "show_new",
+        "N",
+        "New papers",
+        "Show the unread papers of the latest import, the day's triage; again for all papers.",
+    ),
     Command("toggle_starred", "asterisk", "Starred only", "Show starred papers, or all again."),
     Command(
         "copy_code",
@@ -180,7 +186,7 @@ COMMANDS: tuple[Command, ...] = (
         "toggle_triage",
         "",
         "Triage mode",
-        "Whether s, b and a note move to the next paper (on by default in the unread view).",
+        "Whether Space, s, b and a note move to the next paper (on by default in the unread view).",
     ),
     Command(
         "cycle_layout",

@@ -29,7 +29,7 @@ from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from papershelf.config import LAYOUTS
-from papershelf.filters import BY_NAME, SORT_NAMES, QueryError, Term
+from papershelf.filters import BY_NAME, LATEST, SORT_NAMES, QueryError, Term
 from papershelf.inbox import Inbox
 from papershelf.library import LibraryError
 from papershelf.lists import ListSummary, summaries
@@ -58,6 +58,9 @@ WIDE = 120
 NARROW = 100
 NEXT_STATE = {None: "unread", "unread": "read", "read": None}
 STATE, STARRED, LISTS = BY_NAME["state"], BY_NAME["starred"], BY_NAME["list"]
+IMPORTED = BY_NAME["imported"]
+NEW = (Term(IMPORTED.key, LATEST), Term(STATE.key, "unread"))
+"""The day's triage: what the latest import brought that is still unread."""
 PROBLEM_AFTER_TYPING = 0.6
 """Seconds of no typing before a word that names no filter is said in a notification
 (the header says it at once): `topic:q` on the way to `topic:quantization` is not one."""
@@ -469,6 +472,12 @@ class MainScreen(PaperActions, ListActions, FileActions, Screen[None]):
     def show_state(self, state: str | None) -> None:
         without = self.filters.without_filter(STATE)
         self.filters = without if state is None else without.with_term(Term(STATE.key, state))
+
+    def action_show_new(self) -> None:
+        if all(term in self.filters.terms for term in NEW):
+            self.filters = self.filters.without_filter(IMPORTED).without_filter(STATE)
+        else:
+            self.filters = self.filters.with_term(NEW[0]).with_term(NEW[1])
 
     def action_toggle_starred(self) -> None:
         self.filters = self.filters.toggled(Term(STARRED.key, STARRED.values[0]))

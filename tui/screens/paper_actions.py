@@ -115,8 +115,10 @@ class PaperActions:
     @on_highlighted
     def action_toggle_read(self) -> None:
         paper, pk = self.current_paper(), self.paper_pk
-        if paper is not None and pk is not None:
-            self.apply(MarkRead((pk,), not paper.read))
+        if paper is None or pk is None:
+            return
+        if self.apply(MarkRead((pk,), not paper.read)) and not paper.read:
+            self.advance()
 
     @on_highlighted
     def action_toggle_star(self) -> None:
