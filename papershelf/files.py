@@ -63,7 +63,7 @@ def kind_problem(mode: int) -> str | None:
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
-        return "is a directory; give a file name"
+        return "is a directory, not a file"
     if stat.S_ISFIFO(mode):
         return "is a named pipe (FIFO), not a regular file"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):

@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 from factories import write_dump
 from hostile import TOPICS_TOML, build_hostile_library
+from writes import unavailable
 
 from papershelf.cli import cli
 from papershelf.shelf import open_shelf
@@ -94,3 +95,23 @@ def hostile_db(db: Path, hostile_template: Path) -> Path:
     db.parent.mkdir(mode=0o700)
     shutil.copyfile(hostile_template, db)
     return db
+
+
+@pytest.fixture
+def small_filesystem(tmp_path: Path) -> Iterator[Path]:
+    """A 1 MiB tmpfs of our own (root only): a disk that really fills up. Skipped where
+    nothing can be mounted, but never under CI=true."""
+    mount = shutil.which("mount")
+    if os.geteuid() != 0 or mount is None:
+        unavailable("mounting a small filesystem needs root and mount(8)")
+    folder = tmp_path / "small"
+    folder.mkdir()
+    done = subprocess.run(
+        [mount, "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(folder)], capture_output=True
+    )
+    if done.returncode != 0:
+        unavailable(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=True)

@@ -6,7 +6,6 @@ import os
 import shutil
 import signal
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -71,25 +70,6 @@ def test_full_disk_by_page_limit_rolls_back(stocked: Path, tmp_path: Path) -> No
     assert "\n" not in message
     assert integrity(stocked) == "ok"
     assert digest(stocked) == before
-
-
-@pytest.fixture
-def small_filesystem(tmp_path: Path) -> Iterator[Path]:
-    """A 1 MiB tmpfs of our own (root only): a disk that really fills up."""
-    mount = shutil.which("mount")
-    if os.geteuid() != 0 or mount is None:
-        pytest.skip("mounting a small filesystem needs root")
-    folder = tmp_path / "small"
-    folder.mkdir()
-    done = subprocess.run(
-        [mount, "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(folder)], capture_output=True
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
-    try:
-        yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=True)
 
 
 def test_full_disk_for_real_is_one_line_and_nothing_lost(
