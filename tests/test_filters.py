@@ -212,3 +212,12 @@ def test_combine_adds_typed_terms_to_chosen_ones() -> None:
     assert str(view) == "topic:peft -is:starred is:read topic:quantization sort:title kv"
     with pytest.raises(QueryError):
         combine(chosen, "has:pdf")
+
+
+def test_list_add_says_when_it_creates_the_list(shelf: Shelf) -> None:
+    db = shelf.lib.path
+    paper = shelf.lib.paper(shelf.search.run(Query())[0]).id
+    created = run(db, "list", "add", "nosuch", paper)
+    assert created.stdout == 'added 1 paper to list "nosuch" (0 already there, a new list)\n'
+    again = run(db, "list", "add", "TO READ", paper)
+    assert again.stdout.endswith("already there)\n")

@@ -98,8 +98,10 @@ def add(ctx: click.Context, name: str, refs: tuple[str, ...], query: str | None)
     """Add papers to a list (created if it does not exist yet)."""
     with shelf_from(ctx) as shelf:
         pks = chosen(shelf, refs, query)
+        known = {summary.name.casefold() for summary in summaries(shelf.lib)}
         entry = apply(shelf.lib, AddToList(name, pks))
-    click.echo(f"{entry.description} ({len(pks) - entry.changed} already there)")
+    new = "" if one_line(name).casefold() in known else ", a new list"
+    click.echo(f"{entry.description} ({len(pks) - entry.changed} already there{new})")
 
 
 @list_group.command()
