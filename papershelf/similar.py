@@ -45,7 +45,7 @@ COMMON = 0.8
 WEIGHTS = {"liked": 1.0, "read": 0.3, "not_interested": -1.0}
 """Starred and listed papers pull, read papers pull a little, "not interested" pushes."""
 EXPLAIN = 3
-NO_SIGNAL = "for you: nothing starred, listed, read or marked not interested yet, so newest first"
+NO_SIGNAL = "nothing starred, listed, read or marked not interested yet, so newest first"
 BLOCK_PAPERS = 100_000
 """Rows per stored block at most, so no blob nears SQLite's size limit at a million."""
 READ_BATCH = 5_000

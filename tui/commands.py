@@ -145,6 +145,19 @@ COMMANDS: tuple[Command, ...] = (
         "Delete a reading list; its papers stay in the library.",
     ),
     Command("edit_note", "w", "Note", "Write or change the note of the highlighted paper."),
+    Command(
+        "not_interested",
+        "x",
+        "Not interested",
+        "Leave the highlighted paper out of the unread view and rank papers like it lower "
+        "for you; again to take it back.",
+    ),
+    Command(
+        "more_like_this",
+        "m",
+        "More like this",
+        "Show the papers most like the highlighted one, with the words they share; Esc returns.",
+    ),
     Command("mark_view_read", "", "Mark view read", "Mark every paper in this view read."),
     Command("mark_view_unread", "", "Mark view unread", "Mark every paper in this view unread."),
     Command(

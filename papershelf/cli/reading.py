@@ -169,7 +169,7 @@ def search(
         pks = shelf.search.run(query, limit=limit)
         papers = shelf.lib.papers(pks)
         if query.order == "for-you" and not shelf.search.recommender.has_signal():
-            click.echo(NO_SIGNAL, err=True)
+            click.echo(f"for you: {NO_SIGNAL}", err=True)
     echo_papers(papers, as_json)
 
 

@@ -46,6 +46,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.list_actions import ListActions
 from tui.screens.list_dialog import stored_name
 from tui.screens.paper_actions import PaperActions
+from tui.screens.similar import SimilarActions
 from tui.view import Results, combine
 from tui.widgets.facets import Facets
 from tui.widgets.import_progress import ImportProgress, ImportState
@@ -85,7 +86,7 @@ def freeze_what_lives() -> None:
     gc.freeze()
 
 
-class MainScreen(PaperActions, ListActions, FileActions, Screen[None]):
+class MainScreen(PaperActions, ListActions, FileActions, SimilarActions, Screen[None]):
     CSS_PATH = Path(__file__).with_name("main.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         *bindings("screen"),

@@ -35,6 +35,10 @@ class PaperDetail(ScrollView, can_focus=True):
     ALLOW_MAXIMIZE = True
 
     paper: reactive[Paper | None] = reactive(None)
+    reasons: reactive[tuple[str, ...]] = reactive(())
+    """Words that explain why the paper is shown (for you, or more like this), under
+    `reasons_label`; set by the screen."""
+    reasons_label = "For you"
 
     def __init__(self, topic_names: Mapping[str, str], *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -48,6 +52,9 @@ class PaperDetail(ScrollView, can_focus=True):
 
     def watch_paper(self) -> None:
         self.scroll_home(animate=False, immediate=True)
+        self.rewrap()
+
+    def watch_reasons(self) -> None:
         self.rewrap()
 
     def on_resize(self) -> None:
@@ -84,6 +91,9 @@ class PaperDetail(ScrollView, can_focus=True):
             facts.append(one_line(paper.date_label))
         facts.append(one_line(paper.arxiv_id or paper.id))
         text.append(" · ".join(facts), style="dim")
+        if self.reasons:
+            text.append(f"\n{self.reasons_label}: ", style="bold")
+            text.append(", ".join(one_line(word) for word in self.reasons), style="italic")
         if paper.authors:
             text.append("\n")
             text.append(", ".join(one_line(name) for name in paper.authors), style="italic")
