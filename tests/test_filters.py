@@ -50,14 +50,14 @@ def run(db: Path, *args: str) -> Result:
 
 
 def every_term(shelf: Shelf) -> list[Term]:
-    """One valid term of every filter of the table, values taken from the library."""
+    """One valid term of every filter of the table, values taken from the library (a
+    filter the text dumps give no value for, such as authors, has none)."""
     terms = []
     for filter_ in FILTERS:
         if filter_.values:
             terms.extend(Term(filter_.key, value) for value in filter_.values)
-        else:
-            value = shelf.search.facets.choices(filter_)[0][0]
-            terms.append(Term(filter_.key, value))
+        elif choices := shelf.search.facets.choices(filter_):
+            terms.append(Term(filter_.key, choices[0][0]))
     return terms
 
 
