@@ -90,3 +90,32 @@ async def test_the_palette_offers_imports_sorts_and_negations_stay_typed(make_ap
         await pilot.press("slash", *"-is:starred")
         await settle(pilot)
         assert str(app.screen.view) == "imported:latest -is:starred sort:title"
+
+
+async def test_triage_mode_follows_the_unread_view_and_can_be_turned_off(make_app, library):
+    """In the unread view s moves on; with triage off from the palette it stays put; in
+    the all-papers view it stays put by default."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        papers = app.screen.query_one(PaperList)
+        first = papers.highlighted
+        await pilot.press("s")
+        await settle(pilot)
+        assert papers.highlighted == first
+        await pilot.press("u")
+        await settle(pilot)
+        unread = list(papers.pks)
+        at = papers.cursor
+        await pilot.press("s")
+        await settle(pilot)
+        assert papers.highlighted == unread[at + 1]
+        await pilot.press("ctrl+p", *"triage mode")
+        await palette_offers(pilot, "Triage mode")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.notes[-1][0].startswith("Triage off")
+        here = papers.highlighted
+        await pilot.press("s")
+        await settle(pilot)
+        assert papers.highlighted == here

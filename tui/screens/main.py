@@ -105,8 +105,8 @@ class MainScreen(PaperActions, ListActions, FileActions, SimilarActions, Screen[
     importing: var[ImportState | None] = var(None)
     detail_layout: var[str] = var("auto", init=False)
     triage: var[bool | None] = var(None)
-    """Whether starring, listing or writing a note moves the cursor on: None follows the
-    view (on when it shows unread papers only)."""
+    """Whether reading, starring, listing or writing a note moves the cursor on: None
+    follows the view (on when it shows unread papers only)."""
     sub_title: var[str | None] = var(None)
     """Shown by the TitleBar; a `var`, as all state here: the screen draws nothing of its
     own, and a repaint of the screen would redraw every widget on every keystroke."""
@@ -498,15 +498,16 @@ class MainScreen(PaperActions, ListActions, FileActions, SimilarActions, Screen[
     def action_toggle_triage(self) -> None:
         self.triage = not self.advancing
         self.app.notify(
-            "Triage: s, b and a note move to the next paper."
+            "Triage: Space, s, b and a note move to the next paper."
             if self.triage
-            else "Triage off: the cursor stays after s, b and a note.",
+            else "Triage off: the cursor stays after Space, s, b and a note.",
             markup=False,
         )
 
     @property
     def advancing(self) -> bool:
-        """Whether the cursor moves on after a star, a list or a note (see `triage`)."""
+        """Whether the cursor moves on after a read mark, a star, a list or a note (see
+        `triage`)."""
         if self.triage is not None:
             return self.triage
         return self.view.value_of(STATE) == "unread"
