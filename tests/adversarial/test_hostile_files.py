@@ -157,7 +157,7 @@ CASES: dict[str, tuple[Make, tuple[str, ...], Rejected | Imported]] = {
         Rejected("binary"),
     ),
     "sqlite-file": (sqlite_copy, (), Rejected("binary")),
-    "the-library-itself": (the_library_itself, (), Rejected("binary")),
+    "the-library-itself": (the_library_itself, (), Rejected("is the library, not a dump file")),
     "random-bytes-with-nul": (
         bytes_file("noise.txt", random_bytes(1, nul=True)),
         (),
