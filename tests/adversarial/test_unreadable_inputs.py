@@ -54,23 +54,31 @@ SPOILS: dict[str, tuple[Spoil, str]] = {
     "folder": (folder, "is a directory, not a file"),
 }
 
-COMMANDS = {"config.toml": ["config"], "topics.toml": ["stats"]}
+COMMANDS = {
+    "config": ("config.toml", ["config"]),
+    "watch": ("config.toml", ["import", "--watch"]),
+    "stats": ("topics.toml", ["stats"]),
+    "app": ("topics.toml", []),
+}
+"""Commands that read each file: `import --watch` reads config.toml for the inbox, and
+the app (no command) stops before its first frame when topics.toml is unusable."""
 
 
 @pytest.mark.parametrize("spoil", SPOILS)
-@pytest.mark.parametrize("name", COMMANDS)
+@pytest.mark.parametrize("command", COMMANDS)
 def test_unreadable_settings_file_is_one_line(
-    name: str, spoil: str, stocked: Path, papershelf_script: Path
+    command: str, spoil: str, stocked: Path, papershelf_script: Path
 ) -> None:
-    """`papershelf config` (config.toml) or any command on the library (topics.toml)
-    stops with one line naming the file and saying what is wrong with it."""
+    """A command that reads the file stops with one line naming it and saying what is
+    wrong with it, exit 1."""
+    name, args = COMMANDS[command]
     path = Path(os.environ["PAPERSHELF_HOME"]) / "config" / name
     path.parent.mkdir(parents=True, exist_ok=True)
     make, problem = SPOILS[spoil]
     make(path)
     before = digest(stocked)
     env = {**os.environ, "PAPERSHELF_DB": str(stocked)}
-    argv = unprivileged([str(papershelf_script), *COMMANDS[name]])
+    argv = unprivileged([str(papershelf_script), *args])
     done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 1, done.stderr
     lines = done.stderr.splitlines()
