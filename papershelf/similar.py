@@ -44,6 +44,12 @@ COMMON = 0.8
 """How much of the library's mean vector each group of signals is measured against."""
 WEIGHTS = {"liked": 1.0, "read": 0.3, "not_interested": -1.0}
 """Starred and listed papers pull, read papers pull a little, "not interested" pushes."""
+FEEDBACK = 0.5
+FEEDBACK_PAPERS = 10
+"""Rocchio's pseudo-relevance feedback: the papers ranked best by the reader's signals
+join them at half weight, so words those papers share with each other, which no starred
+paper happened to use, count too. On the simulated readers it lifts precision@10 by
+about two points (bench/RESULTS.md)."""
 EXPLAIN = 3
 NO_SIGNAL = "nothing starred, listed, read or marked not interested yet, so newest first"
 BLOCK_PAPERS = 100_000
@@ -357,7 +363,8 @@ class Model:
         ]
 
     def weights(self, reader: Signals) -> np.ndarray | None:
-        """The direction "for you" scores along; None without any signal the model knows."""
+        """The direction "for you" scores along: each kind of signal's centred mean, then
+        the feedback of the best ranked other papers; None without a signal it knows."""
         import numpy as np
 
         total = np.zeros(self.matrix.shape[1], "float32")
@@ -365,10 +372,22 @@ class Model:
         for kind, weight in WEIGHTS.items():
             rows = self.rows(getattr(reader, kind))
             if len(rows):
-                group = np.asarray(self.matrix[rows].mean(axis=0)).ravel()
-                total += weight * (group - COMMON * self.mean)
+                total += weight * self.centred(rows)
                 known = True
-        return total if known else None
+        if not known:
+            return None
+        scores = self.matrix @ total
+        scores[self.rows(sorted(reader.all()))] = -np.inf
+        best = min(FEEDBACK_PAPERS, int(np.isfinite(scores).sum()))
+        if best:
+            total += FEEDBACK * self.centred(np.argpartition(-scores, best - 1)[:best])
+        return total
+
+    def centred(self, rows: np.ndarray) -> np.ndarray:
+        """The mean vector of some papers, less most of the library's mean vector."""
+        import numpy as np
+
+        return np.asarray(self.matrix[rows].mean(axis=0)).ravel() - COMMON * self.mean
 
 
 class Recommender:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from factories import write_dump
+from factories import dump_text, write_dump
 from reader_state import reader_rows
 
 from papershelf.cli import cli
@@ -222,3 +222,20 @@ def test_cli_for_you_says_when_it_has_no_signal_and_marks_not_interested(  # typ
     assert ref not in ranked.output
     assert run("mark", "interested", ref).exit_code == 0
     assert ref in run("search", "--unread").output
+
+
+def test_a_paper_counted_before_its_abstract_came_is_counted_again(
+    shelf: Shelf, tmp_path: Path
+) -> None:
+    """A dump that ends on a title gives a paper without abstract; once a later dump
+    brings the abstract, the next use counts that paper again and its neighbours follow."""
+    title = "Copper Weights"
+    bare = dump_text(VIDEO[:1]) + "\n" + title + "\n"
+    shelf.import_file(write_dump(tmp_path, "bare.txt", bare))
+    assert shelf.lib.paper(pk_of(shelf, title)).abstract == ""
+    update(shelf.lib)
+    abstract = "Copper applies post-training quantization to language model weights, four bits."
+    shelf.import_file(write_dump(tmp_path, "full.txt", papers=[(title, abstract)]))
+    assert update(shelf.lib) == 1
+    near = Recommender(shelf.lib).similar(pk_of(shelf, title), limit=3)
+    assert {t for t, _ in QUANTIZATION} >= set(titles(shelf, [m.pk for m in near]))
