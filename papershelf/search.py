@@ -34,6 +34,8 @@ from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from papershelf import bitmaps
 from papershelf.bitmaps import PkView, RangedView
@@ -42,8 +44,10 @@ from papershelf.filters import FILTERS, SORT_BY_NAME, Term, filter_for, resolve
 from papershelf.library import Library
 from papershelf.query import Query
 from papershelf.ranking import Wanted, score, weight
-from papershelf.similar import Recommender
 from papershelf.terms import Vocabulary, stem, words
+
+if TYPE_CHECKING:
+    from papershelf.similar import Recommender
 
 CANDIDATES = 2000
 """Papers a tier of a text search takes at most (the newest, when more match)."""
@@ -147,7 +151,14 @@ class Search:
         self._generation = (-1, -1)
         self._last: tuple[Sequence[int], int] | None = None
         self._title_words: dict[int, list[str]] = {}
-        self.recommender = Recommender(lib)
+
+    @cached_property
+    def recommender(self) -> Recommender:
+        """Neighbours and the for-you order on this connection, imported on first use:
+        start-up never needs them."""
+        from papershelf.similar import Recommender
+
+        return Recommender(self.lib)
 
     # Views ------------------------------------------------------------------------------
 

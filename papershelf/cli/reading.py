@@ -37,7 +37,6 @@ from papershelf.library import LibraryBusy, LibraryError
 from papershelf.models import DumpError, ImportSummary
 from papershelf.query import Query
 from papershelf.shelf import Shelf, open_shelf
-from papershelf.similar import NO_SIGNAL
 from papershelf.text import one_line, sanitize
 from papershelf.transfer import Restored, library_json, restore, restore_kind
 from papershelf.undo import MarkRead, NotInterested, Star, apply
@@ -169,6 +168,8 @@ def search(
         pks = shelf.search.run(query, limit=limit)
         papers = shelf.lib.papers(pks)
         if query.order == "for-you" and not shelf.search.recommender.has_signal():
+            from papershelf.similar import NO_SIGNAL
+
             click.echo(f"for you: {NO_SIGNAL}", err=True)
     echo_papers(papers, as_json)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -34,13 +34,15 @@ from papershelf.models import Paper
 from papershelf.query import Query
 from papershelf.search import Search
 from papershelf.shelf import Shelf
-from papershelf.similar import NO_SIGNAL, Match, update
 from papershelf.text import one_line
 from papershelf.undo import Change, Entry, NotInterested
 from tui.commands import bindings
 from tui.screens.paper_actions import capital, on_highlighted
 from tui.widgets.paper_detail import PaperDetail
 from tui.widgets.title_bar import TitleBar
+
+if TYPE_CHECKING:
+    from papershelf.similar import Match
 
 NEAREST = 20
 """Papers the view lists."""
@@ -50,6 +52,8 @@ FOR_YOU = "for-you"
 def nearest(db_path: Path, searcher: Search, lock: threading.Lock, pk: int) -> list[Match]:
     """The papers nearest `pk`: new papers counted first on a connection of this thread,
     then the shared model read under the search lock."""
+    from papershelf.similar import update
+
     with Library(db_path) as lib:
         update(lib)
     with lock:
@@ -217,6 +221,8 @@ class SimilarActions:
 
     def find_reasons(self, pk: int) -> None:
         """The words, or why there are none: no signal yet, so the order is newest first."""
+        from papershelf.similar import NO_SIGNAL
+
         with self.search_lock:
             recommender = self.searcher.recommender
             reasons = recommender.reasons(pk) if recommender.has_signal() else (NO_SIGNAL,)
