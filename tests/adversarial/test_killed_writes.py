@@ -109,14 +109,15 @@ def wait_for_write(child: subprocess.Popen[bytes], folder: Path) -> bool:
 def measure(
     script: Path, db: Path, argv: list[str], folder: Path, reset: Callable[[], None]
 ) -> Timing:
-    """The faster of two runs, so a cold first start does not stretch the aim; `reset`
-    puts the target back as the kills will find it, before each run and after the last."""
+    """The shortest times of three runs, so a slow run (a cold start, a busy machine)
+    does not stretch the aim past the write; `reset` puts the target back as the kills
+    will find it, before each run and after the last."""
     runs = []
-    for _ in range(2):
+    for _ in range(3):
         reset()
         runs.append(measure_once(script, db, argv, folder))
     reset()
-    return min(runs, key=lambda timing: timing.before_write + timing.write)
+    return Timing(min(t.before_write for t in runs), min(t.write for t in runs))
 
 
 def measure_once(script: Path, db: Path, argv: list[str], folder: Path) -> Timing:
