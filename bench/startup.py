@@ -15,7 +15,6 @@ import os
 import re
 import select
 import signal
-import sqlite3
 import struct
 import termios
 import time
@@ -23,6 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.imports import environment, papershelf_script
+from papershelf.library import Library
+from papershelf.query import Query
+from papershelf.search import Search
 
 ROWS, COLUMNS = 45, 140
 ESCAPE = re.compile(rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
@@ -45,13 +47,12 @@ def rss_mb(pid: int) -> float:
 
 
 def markers(db: Path) -> tuple[bytes, bytes]:
-    """What the painted list shows: the start of its first title, and the header count."""
-    conn = sqlite3.connect(db)
-    try:
-        title = conn.execute("SELECT title FROM papers ORDER BY pk LIMIT 1").fetchone()[0]
-        count = conn.execute("SELECT count(*) FROM papers").fetchone()[0]
-    finally:
-        conn.close()
+    """What the painted list shows: the start of its first title (the newest import's
+    first paper), and the header count."""
+    with Library(db) as lib:
+        first = Search(lib).run(Query())[0]
+        title = lib.rows([first])[0].title
+        count = lib.count()
     return title[:16].encode(), f"{count} papers".encode()
 
 
