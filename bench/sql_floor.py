@@ -19,11 +19,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from papershelf.ingest import BATCH, FTS_ABSTRACTS, FTS_TITLES, IMPORT_CACHE_KIB
+from papershelf.ingest import (
+    BATCH,
+    FTS_ABSTRACTS,
+    FTS_TITLES,
+    IMPORT_CACHE_KIB,
+    INSERT_PAPERS,
+    PAPER_COLUMNS,
+)
 from papershelf.library import Library, marks
 
 COPIED = {
-    "papers": "SELECT * FROM papers ORDER BY pk",
+    "papers": f"SELECT {PAPER_COLUMNS} FROM papers ORDER BY pk",
     "links": "SELECT paper, position, url, kind, host, original FROM links",
     "paper_topics": "SELECT paper, slug, origin FROM paper_topics WHERE origin = 'auto'",
     "paper_sources": (
@@ -76,7 +83,7 @@ def write(target: Path, rows: dict[str, list[tuple[object, ...]]]) -> Floor:
         conn.execute(FTS_ABSTRACTS, (1, last))
 
     steps: dict[str, Callable[[], object]] = {
-        "papers": lambda: many(f"INSERT INTO papers VALUES ({marks(14)})", rows["papers"]),
+        "papers": lambda: many(INSERT_PAPERS, rows["papers"]),
         "links and topics": links_and_topics,
         "provenance": lambda: many(
             f"INSERT INTO paper_sources VALUES ({marks(4)})", rows["paper_sources"]

@@ -53,6 +53,13 @@ FTS_TITLES = (
     "INSERT INTO papers_fts_titles(rowid, title) "
     "SELECT pk, title FROM papers WHERE pk BETWEEN ? AND ?"
 )
+PAPER_COLUMNS = (
+    "pk, id, title, title_key, abstract, title_raw, abstract_raw, arxiv_id, authors, "
+    "published, upvotes, code_url, date_label, added_at, github_stars, comments, ai_keywords"
+)
+"""The stored columns of `papers` in the order `Ingest.rows` builds them (`body` is
+generated from them)."""
+INSERT_PAPERS = f"INSERT INTO papers({PAPER_COLUMNS}) VALUES ({marks(17)})"
 FTS_ABSTRACTS = (
     "INSERT INTO papers_fts_abstracts(rowid, body) "
     "SELECT pk, body FROM papers WHERE pk BETWEEN ? AND ?"
@@ -422,7 +429,7 @@ class Ingest:
         }
 
     def insert(self, rows: dict[str, list[tuple[object, ...]]]) -> None:
-        self.conn.executemany(f"INSERT INTO papers VALUES ({marks(17)})", rows["papers"])
+        self.conn.executemany(INSERT_PAPERS, rows["papers"])
         self.conn.executemany(INSERT_LINKS, rows["links"])
         self.conn.executemany(INSERT_AUTO_TOPICS, rows["topics"])
 
