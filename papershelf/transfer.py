@@ -95,6 +95,8 @@ class SavedState:
     updated_at: str | None = None
     manual: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
+    not_interested: str | None = None
+    """When the paper was marked not interested (`x`); a mark is only ever added."""
 
     @property
     def values(self) -> tuple[str | None, bool, str]:
@@ -272,6 +274,9 @@ def _paper_entries(
         provenance.setdefault(pk, []).append(
             {"source": position[source], "line": line, "date_label": date_label}
         )
+    dismissed = dict(
+        conn.execute(f"SELECT paper, at FROM not_interested WHERE paper IN ({q})", part)
+    )
     columns = ", ".join(f"p.{column}" for _, column, _ in COLUMNS)
     rows = {}
     for pk, pid, title, abstract, *stored in conn.execute(
@@ -297,6 +302,7 @@ def _paper_entries(
             "starred": bool(starred),
             "note": note,
             "updated_at": updated_at,
+            "not_interested_at": dismissed.get(pk),
         }
     return [rows[pk] for pk in part if pk in rows]
 
@@ -481,6 +487,7 @@ def plan_library(lib: Library, text: str, path: str) -> RestorePlan:
             updated_at=_text(entry.get("updated_at")),
             manual=_topics(entry, "manual", version, known_topics, unknown),
             removed=_topics(entry, "removed", version, known_topics, unknown),
+            not_interested=_text(entry.get("not_interested_at")),
         )
         if ref in states:
             states[ref] = merge(states[ref], saved, marker(path), newer_wins=False)
@@ -703,6 +710,7 @@ def merge(here: SavedState, there: SavedState, mark: str, *, newer_wins: bool = 
         updated_at=updated_at,
         manual=manual,
         removed=here.removed + tuple(s for s in there.removed if s not in chosen),
+        not_interested=here.not_interested or there.not_interested,
     )
 
 
@@ -755,7 +763,8 @@ class Restore:
         state = self._state(conn, pk_of, changed)
         topics = self._topics(conn, pk_of, changed)
         made, items = self._lists(conn, pk_of, changed)
-        return len(changed), (state, topics, made, items)
+        dismissed = self._not_interested(conn, pk_of, changed)
+        return len(changed), (state, topics, made, items, dismissed)
 
     def _state(
         self, conn: sqlite3.Connection, pk_of: Callable[[Ref], int], changed: set[int]
@@ -781,6 +790,23 @@ class Restore:
             rows,
         )
         return before.only((row[0],) for row in rows)
+
+    def _not_interested(
+        self, conn: sqlite3.Connection, pk_of: Callable[[Ref], int], changed: set[int]
+    ) -> Snapshot:
+        """The file's "not interested" marks on papers not marked here."""
+        wanted = {
+            pk_of(ref): saved.not_interested
+            for ref, saved in self.plan.states
+            if saved.not_interested
+        }
+        before = capture(conn, "not_interested", [(pk,) for pk in wanted])
+        todo = [pk for pk in wanted if (pk,) not in before.by_key()]
+        conn.executemany(
+            "INSERT INTO not_interested(paper, at) VALUES (?, ?)", [(pk, wanted[pk]) for pk in todo]
+        )
+        changed.update(todo)
+        return before.only((pk,) for pk in todo)
 
     def _topics(
         self, conn: sqlite3.Connection, pk_of: Callable[[Ref], int], changed: set[int]
@@ -827,7 +853,7 @@ class Restore:
 
 def touched(before: Iterable[Snapshot]) -> set[int]:
     """The papers whose reader state a change wrote, from the snapshots it kept."""
-    column = {"state": 0, "paper_topics": 0, "list_items": 1}
+    column = {"state": 0, "paper_topics": 0, "list_items": 1, "not_interested": 0}
     found = set()
     for snap in before:
         for key in snap.keys if snap.table in column else ():

@@ -239,3 +239,25 @@ def test_a_paper_counted_before_its_abstract_came_is_counted_again(
     assert update(shelf.lib) == 1
     near = Recommender(shelf.lib).similar(pk_of(shelf, title), limit=3)
     assert {t for t, _ in QUANTIZATION} >= set(titles(shelf, [m.pk for m in near]))
+
+
+def test_a_json_export_carries_not_interested_into_a_fresh_library(
+    run, shelf: Shelf, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Exported as JSON and restored into an empty library, a "not interested" mark is
+    there again with its time, so the paper stays out of the unread view."""
+    pk = pk_of(shelf, VIDEO[2][0])
+    Journal(shelf.lib).apply(NotInterested((pk,)))
+    (stamp,) = shelf.lib.conn.execute("SELECT at FROM not_interested").fetchone()
+    backup = tmp_path / "backup.json"
+    assert run("export", "--format", "json", "-o", str(backup)).exit_code == 0
+    fresh = tmp_path / "fresh.db"
+    restored = CliRunner().invoke(cli, ["--db", str(fresh), "import", str(backup)])
+    assert restored.exit_code == 0, restored.output
+    with open_shelf(fresh) as other:
+        rows = other.lib.conn.execute(
+            "SELECT p.title, n.at FROM not_interested n JOIN papers p ON p.pk = n.paper"
+        ).fetchall()
+        assert rows == [(VIDEO[2][0], stamp)]
+        unread = titles(other, list(other.search.run(Query.parse("is:unread"))))
+        assert VIDEO[2][0] not in unread and len(unread) == len(PAPERS) - 1
