@@ -275,6 +275,13 @@ def update(lib: Library) -> int:
             return written
 
 
+def uncounted(conn: sqlite3.Connection) -> int:
+    """How many papers are newer than the stored counts (a bound, cheap to ask)."""
+    last = conn.execute("SELECT coalesce(max(last), 0) FROM vector_blocks").fetchone()[0]
+    top = conn.execute("SELECT coalesce(max(pk), 0) FROM papers").fetchone()[0]
+    return max(top - last, 0)
+
+
 def _compact(conn: sqlite3.Connection, blocks: list[tuple[int, Block]]) -> None:
     """Fold the newest block into the one before while they hold BLOCK_PAPERS rows at
     most, so a library that grows import by import keeps a handful of blocks."""
@@ -397,19 +404,28 @@ class Recommender:
     Not thread-safe, like `Search`: one per thread, or serialised.
     """
 
-    def __init__(self, lib: Library) -> None:
+    def __init__(self, lib: Library, *, count: bool = True) -> None:
         self.lib = lib
+        self.count = count
         self._model: Model | None = None
-        self._seen: dict[str, int] = {}
+        self._seen: dict[str, object] = {}
         self._signals = Signals()
         self._weights: np.ndarray | None = None
         self._scores: np.ndarray | None = None
 
     def model(self) -> Model:
-        """The model of the library as it is now, counting new papers first if any."""
-        now = dict(self.lib.conn.execute("SELECT kind, n FROM changes"))
-        if self._model is None or now["content"] != self._seen.get("content"):
-            update(self.lib)
+        """The model of the library as it is now, counting new papers first if any (unless
+        `count` is off: the app counts in a worker of its own, see `uncounted`); papers
+        not counted yet are left out."""
+        now: dict[str, object] = dict(self.lib.conn.execute("SELECT kind, n FROM changes"))
+        now["blocks"] = self._blocks()
+        if self._model is None or (now["content"], now["blocks"]) != (
+            self._seen.get("content"),
+            self._seen.get("blocks"),
+        ):
+            if self.count:
+                update(self.lib)
+                now["blocks"] = self._blocks()
             self._model = Model(combine([b for _, b in stored_blocks(self.lib.conn)]))
             self._seen = {}
         if now["reader"] != self._seen.get("reader"):
@@ -418,6 +434,14 @@ class Recommender:
             self._scores = None if self._weights is None else self._model.matrix @ self._weights
         self._seen = now
         return self._model
+
+    def _blocks(self) -> tuple[int, ...]:
+        """Which stored counts the model holds: any block written changes one of these
+        (SQLite reads a blob's length from its header, not its bytes)."""
+        return self.lib.conn.execute(
+            "SELECT count(*), coalesce(max(last), 0), coalesce(sum(length(ids)), 0) "
+            "FROM vector_blocks"
+        ).fetchone()
 
     def similar(self, pk: int, limit: int = 10) -> list[Match]:
         """The papers nearest `pk`, best first, each with the shared words that weigh most."""

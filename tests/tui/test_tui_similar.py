@@ -79,14 +79,15 @@ async def test_x_leaves_the_unread_view_and_z_takes_it_back(make_app, library):
 
 
 async def test_for_you_ranks_by_the_stars_and_the_detail_names_the_words(make_app, library):
-    """Sorted for you with no signal, the detail says the order is newest first; after a
-    star (s) the list is re-ranked as the core ranks it, and the detail names the words
-    behind the highlighted paper's place."""
+    """Sorted for you, the words are counted in the background (said); with no signal the
+    detail says the order is newest first; after a star (s) the list is re-ranked as the
+    core ranks it, and the detail names the words behind the highlighted paper's place."""
     app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         app.screen.filters = Query.parse("is:unread sort:for-you")
         await settle(pilot)
+        assert app.said("Counting the words of")
         assert "For you: nothing starred, listed, read or marked not interested" in detail_text(app)
         assert list(app.screen.query_one(PaperList).pks) == ranked(library, "is:unread")
         starred = app.screen.query_one(PaperList).highlighted

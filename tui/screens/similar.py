@@ -174,6 +174,9 @@ class SimilarActions:
     current_paper: Callable[[], Paper | None]
     query_one: Callable[..., object]
     run_worker: Callable[..., object]
+    refresh_results: Callable[[], None]
+    counting = False
+    """Whether `count_words` runs now."""
 
     @on_highlighted
     def action_not_interested(self) -> None:
@@ -208,16 +211,52 @@ class SimilarActions:
         """A new ranking (after a star, say) moves the words behind the same paper too."""
         self.explain()
 
+    def on_mount(self) -> None:
+        """The search worker ranks with the counts stored; counting runs in `count_words`,
+        outside the search lock, so typing never waits for it."""
+        self.searcher.recommender.count = False
+
     def explain(self) -> None:
-        """In the for-you order, the detail pane names the words that ranked the paper."""
+        """In the for-you order, the detail pane names the words that ranked the paper,
+        and papers not counted yet are counted in the background."""
+        from papershelf.similar import uncounted
+
         detail = self.query_one(PaperDetail)
         assert isinstance(detail, PaperDetail)
         detail.reasons_label = "For you"
         pk = self.paper_pk
-        if pk is None or self.view.order != FOR_YOU:
+        if self.view.order != FOR_YOU:
             detail.reasons = ()
             return
-        self.run_worker(lambda: self.find_reasons(pk), thread=True, group="reasons", exclusive=True)
+        if not self.counting and (missing := uncounted(self.shelf.lib.conn)):
+            self.counting = True
+            self.app.notify(
+                f"Counting the words of {missing:,} papers for you (once; the list "
+                "re-ranks when done).",
+                markup=False,
+            )
+            self.count_words()
+        if pk is not None:
+            self.run_worker(
+                lambda: self.find_reasons(pk), thread=True, group="reasons", exclusive=True
+            )
+
+    @work(thread=True, group="count", exit_on_error=False)
+    def count_words(self) -> None:
+        from papershelf.similar import update
+
+        counted = 0
+        try:
+            with Library(self.db_path) as lib:
+                counted = update(lib)
+        except LibraryError as error:
+            self.app.notify(f"Counting words failed: {error}", severity="error", markup=False)
+        self.app.call_from_thread(self.words_counted, counted)
+
+    def words_counted(self, counted: int) -> None:
+        self.counting = False
+        if counted:
+            self.refresh_results()
 
     def find_reasons(self, pk: int) -> None:
         """The words, or why there are none: no signal yet, so the order is newest first."""
