@@ -309,7 +309,9 @@ def main() -> int:
     for label in args.sizes.split(","):
         results[label] = measure(label, args)
         report(label, results[label])
-    (args.out / "recommend.json").write_text(json.dumps(results, indent=2))
+    (args.out / f"recommend-{args.sizes.replace(',', '-')}.json").write_text(
+        json.dumps(results, indent=2)
+    )
     return 0
 
 
