@@ -295,13 +295,15 @@ class Library:
         row = self.conn.execute(
             """SELECT p.id, p.title, p.abstract, coalesce(p.abstract_raw, p.abstract),
                       p.date_label, p.arxiv_id, p.authors,
-                      s.read_at IS NOT NULL, coalesce(s.starred, 0), coalesce(s.note, '')
+                      s.read_at IS NOT NULL, coalesce(s.starred, 0), coalesce(s.note, ''),
+                      p.upvotes, p.github_stars, p.comments, p.ai_keywords
                FROM papers p LEFT JOIN state s ON s.paper = p.pk WHERE p.pk = ?""",
             (pk,),
         ).fetchone()
         if row is None:
             raise LibraryError(f"no paper with key {pk}")
-        pid, title, abstract, raw, date_label, arxiv_id, authors, read, starred, note = row
+        pid, title, abstract, raw, date_label, arxiv_id, authors, read, starred, note = row[:10]
+        upvotes, github_stars, comments, keywords = row[10:]
         links = tuple(
             Link(url, kind, host, original)
             for url, kind, host, original in self.conn.execute(
@@ -338,6 +340,10 @@ class Library:
                     (pk,),
                 )
             ),
+            upvotes=upvotes,
+            github_stars=github_stars,
+            comments=comments,
+            keywords=tuple(json.loads(keywords)) if keywords else (),
         )
 
     def papers(self, pks: Iterable[int]) -> list[Paper]:
