@@ -18,6 +18,7 @@ import pytest
 from children import read_offset, start_import, synthetic_dump, wait_for, write_lock_held
 from hostile import digest, integrity, reader_tables
 
+from papershelf.inbox import Inbox
 from papershelf.models import DumpError
 from papershelf.shelf import open_shelf
 
@@ -218,3 +219,29 @@ def test_import_of_the_library_itself_is_refused_unopened(
     assert problem.endswith(", not a dump file")
     assert own.isdisjoint(seen), "the library was opened outside SQLite"
     assert digest(stocked) == before
+
+
+def test_inbox_takes_a_dump_that_changed_mid_import_once_it_is_complete(
+    stocked: Path, tmp_path: Path
+) -> None:
+    """A dump still being written when the inbox is scanned is reported, not half-imported,
+    and the next scan imports it whole."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    dump = synthetic_dump(folder / "arriving.txt", 12_000)
+    complete = dump.read_bytes()
+    inbox = Inbox(folder)
+    cut: list[int] = []
+
+    def cut_once(path: Path, papers: int) -> None:
+        if papers and not cut:
+            cut.append(papers)
+            truncate(path)
+
+    with open_shelf(stocked, topics_path=tmp_path / "none.toml") as shelf:
+        first = inbox.scan(shelf, on_progress=cut_once)
+        assert first.imported == () and first.problems == (f"{dump}: {CHANGED}",)
+        dump.write_bytes(complete)
+        second = inbox.scan(shelf)
+    assert second.problems == () and [s.papers for s in second.imported] == [12_000]
+    assert paper_count(stocked) == STOCKED_PAPERS + 12_000
