@@ -7,6 +7,7 @@ strings, so `tomllib` reads it and the few lines below write it: no TOML depende
 ```toml
 theme = "nord"
 layout = "auto"      # auto, right, below or hidden
+sidebar = "auto"     # auto (hidden below 100 columns), shown or hidden
 inbox = "~/papers"   # folder scanned for new dumps (default: the data directory's inbox)
 fetch_at_start = true  # fetch Hugging Face's new days when the app starts
 
@@ -26,6 +27,7 @@ from typing import Any
 from papershelf.files import FileProblem, read_text, write_text
 
 LAYOUTS = ("auto", "right", "below", "hidden")
+SIDEBARS = ("auto", "shown", "hidden")
 DEFAULT_THEME = "textual-dark"
 
 Scalar = str | bool | int
@@ -39,6 +41,7 @@ class SettingsError(Exception):
 class Settings:
     theme: str = DEFAULT_THEME
     layout: str = "auto"
+    sidebar: str = "auto"
     keys: Mapping[str, str] = field(default_factory=dict)
     inbox: str = ""
     fetch_at_start: bool = False
@@ -48,6 +51,9 @@ class Settings:
 
     def with_layout(self, layout: str) -> Settings:
         return replace(self, layout=layout if layout in LAYOUTS else "auto")
+
+    def with_sidebar(self, sidebar: str) -> Settings:
+        return replace(self, sidebar=sidebar if sidebar in SIDEBARS else "auto")
 
     def with_inbox(self, inbox: str) -> Settings:
         return replace(self, inbox=inbox)
@@ -69,11 +75,13 @@ def load_settings(path: Path) -> Settings:
         raise SettingsError(f"{path}: cannot read the settings (nested too deeply)") from None
     theme = data.get("theme")
     layout = data.get("layout")
+    sidebar = data.get("sidebar")
     keys = data.get("keys")
     inbox = data.get("inbox")
     return Settings(
         theme=theme if isinstance(theme, str) and theme else DEFAULT_THEME,
         layout=layout if layout in LAYOUTS else "auto",
+        sidebar=sidebar if sidebar in SIDEBARS else "auto",
         keys=(
             {k: v for k, v in keys.items() if isinstance(v, str) and v}
             if isinstance(keys, dict)
@@ -89,6 +97,8 @@ def save_settings(settings: Settings, path: Path) -> None:
     naming the file) when the config directory is not writable or the path is no file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     values: dict[str, Scalar] = {"theme": settings.theme, "layout": settings.layout}
+    if settings.sidebar != "auto":
+        values["sidebar"] = settings.sidebar
     if settings.inbox:
         values["inbox"] = settings.inbox
     if settings.fetch_at_start:

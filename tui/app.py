@@ -85,6 +85,7 @@ class PapershelfApp(App[None]):
             db_path=self.db_path,
             inbox=self.inbox,
             layout=self.settings.layout,
+            sidebar=self.settings.sidebar,
             keymap=self.keymap,
             settings_path=self.settings_path,
             today=self.today,
@@ -121,7 +122,7 @@ class PapershelfApp(App[None]):
         self.remember(self.settings.with_theme(theme.name))
 
     def on_layout_chosen(self, event: LayoutChosen) -> None:
-        self.remember(self.settings.with_layout(event.layout))
+        self.remember(self.settings.with_layout(event.layout).with_sidebar(event.sidebar))
 
     def remember(self, settings: Settings) -> None:
         """Keep a setting for next time; a read-only config directory only warns."""

@@ -26,6 +26,8 @@ class Command:
     the moment they are read, before keys that follow them in the same burst (a paste,
     fast typing over SSH) are handed to whichever widget has the focus: the keys that
     move the focus are priority keys, so the keys after them go where the focus went.
+    `essential` footer keys are the ones a narrow footer keeps: a reader who sees only
+    these can still search, mark, undo, find every other key and leave.
     """
 
     action: str
@@ -36,6 +38,7 @@ class Command:
     footer: bool = False
     palette: bool = True
     priority: bool = False
+    essential: bool = False
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -46,6 +49,7 @@ COMMANDS: tuple[Command, ...] = (
         "Search as you type; Enter or Down moves into the list.",
         footer=True,
         priority=True,
+        essential=True,
     ),
     Command(
         "back",
@@ -75,6 +79,7 @@ COMMANDS: tuple[Command, ...] = (
         "Read",
         "Mark the highlighted paper read, or unread again.",
         footer=True,
+        essential=True,
     ),
     Command("toggle_star", "s", "Star", "Star the highlighted paper, or unstar it.", footer=True),
     Command("next_unread", "n", "Next unread", "Jump to the next unread paper in the list."),
@@ -166,6 +171,7 @@ COMMANDS: tuple[Command, ...] = (
         "Undo",
         "Take back the last change: read marks, stars, topics, notes, lists, bulk actions.",
         footer=True,
+        essential=True,
     ),
     Command(
         "export",
@@ -207,7 +213,20 @@ COMMANDS: tuple[Command, ...] = (
         "Detail layout",
         "Place the details at the right, below, hidden, or by terminal width.",
     ),
-    Command("help", "question_mark,f1", "Help", "Show every key and what it does.", footer=True),
+    Command(
+        "toggle_sidebar",
+        "h",
+        "Sidebar",
+        "Hide the sidebar, or show it again (it starts hidden below 100 columns); remembered.",
+    ),
+    Command(
+        "help",
+        "question_mark,f1",
+        "Help",
+        "Show every key and what it does.",
+        footer=True,
+        essential=True,
+    ),
     Command(
         "command_palette",
         "ctrl+p",
@@ -216,8 +235,9 @@ COMMANDS: tuple[Command, ...] = (
         scope="app",
         palette=False,
         priority=True,
+        essential=True,
     ),
-    Command("quit", "q", "Quit", "Leave papershelf.", scope="app", footer=True),
+    Command("quit", "q", "Quit", "Leave papershelf.", scope="app", footer=True, essential=True),
 )
 
 BY_ACTION: Mapping[str, Command] = {command.action: command for command in COMMANDS}

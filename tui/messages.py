@@ -34,6 +34,8 @@ class SortBy(Message):
 
 @dataclass
 class LayoutChosen(Message):
-    """The reader placed the detail pane; the app remembers it in the settings file."""
+    """The reader placed the detail pane or showed or hid the sidebar; the app remembers
+    both in the settings file."""
 
     layout: str
+    sidebar: str

@@ -16,6 +16,7 @@ from papershelf.library import Library
 from papershelf.paths import app_config_path
 from papershelf.query import Query
 from papershelf.search import Search
+from tui.commands import BY_ACTION
 from tui.screens.help import HelpScreen
 
 
@@ -103,7 +104,8 @@ async def test_keys_remapped_in_the_settings_are_used_and_shown(make_app, librar
         table = app.screen.table()
         console = Console(width=200, record=True)
         console.print(table)
-        row = next(line for line in console.export_text().splitlines() if "toggle_read" in line)
+        help_text = BY_ACTION["toggle_read"].help
+        row = next(line for line in console.export_text().splitlines() if help_text in line)
         assert row.split()[0] == "x"
 
 

@@ -40,17 +40,17 @@ class HelpScreen(ModalScreen[None]):
             yield Static(note, id="help-note")
 
     def table(self) -> Table:
+        """Three columns, the name for `[keys]` under each command's title: with a fourth
+        column, "what it does" was squeezed to 15 characters on an 80-column terminal."""
         table = Table(box=None, expand=True, show_header=True, header_style="bold")
         table.add_column("Keys", no_wrap=True)
-        table.add_column("Command", no_wrap=True)
+        table.add_column("Command · name", no_wrap=True)
         table.add_column("What it does", ratio=1)
-        table.add_column("Name", style="dim", no_wrap=True)
         for command in COMMANDS:
             keys = "  ".join(key_label(key) for key in keys_of(command, self.keymap))
             table.add_row(
                 Text(keys, style="bold") if keys else Text("palette", style="dim"),
-                Text(command.title),
+                Text.assemble(command.title, "\n", (command.action, "dim")),
                 Text(command.help),
-                Text(command.action),
             )
         return table

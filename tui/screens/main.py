@@ -25,7 +25,7 @@ from textual.containers import Container, Horizontal
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from papershelf.config import LAYOUTS
@@ -50,6 +50,7 @@ from tui.screens.similar import SimilarActions
 from tui.view import Results, combine
 from tui.widgets.facets import Facets
 from tui.widgets.import_progress import ImportProgress, ImportState
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.paper_detail import PaperDetail
 from tui.widgets.paper_list import PaperList
 from tui.widgets.search_box import SearchBox
@@ -104,6 +105,8 @@ class MainScreen(PaperActions, ListActions, FileActions, SimilarActions, Screen[
     revision: var[int] = var(0)
     importing: var[ImportState | None] = var(None)
     detail_layout: var[str] = var("auto", init=False)
+    sidebar: var[str] = var("auto", init=False)
+    """`auto` shows the sidebar from NARROW columns up; `shown` and `hidden` at any width."""
     triage: var[bool | None] = var(None)
     """Whether reading, starring, listing or writing a note moves the cursor on: None
     follows the view (on when it shows unread papers only)."""
@@ -119,6 +122,7 @@ class MainScreen(PaperActions, ListActions, FileActions, SimilarActions, Screen[
         db_path: Path,
         inbox: Inbox,
         layout: str,
+        sidebar: str,
         keymap: dict[str, str],
         settings_path: Path,
         today: Callable[[], date],
@@ -144,6 +148,7 @@ class MainScreen(PaperActions, ListActions, FileActions, SimilarActions, Screen[
         self.browser = browser
         self.topic_names = shelf.lib.topic_names()
         self.set_reactive(MainScreen.detail_layout, layout)
+        self.set_reactive(MainScreen.sidebar, sidebar)
 
     def compose(self) -> ComposeResult:
         yield TitleBar().data_bind(description=MainScreen.sub_title)
@@ -158,7 +163,7 @@ class MainScreen(PaperActions, ListActions, FileActions, SimilarActions, Screen[
                 )
                 yield PaperDetail(self.topic_names, id="detail").data_bind(MainScreen.paper)
         yield ImportProgress().data_bind(state=MainScreen.importing)
-        yield Footer()
+        yield KeyFooter()
 
     def on_unmount(self) -> None:
         gc.unfreeze()
@@ -337,6 +342,9 @@ class MainScreen(PaperActions, ListActions, FileActions, SimilarActions, Screen[
     def watch_detail_layout(self) -> None:
         self.apply_layout()
 
+    def watch_sidebar(self) -> None:
+        self.apply_layout()
+
     def on_resize(self) -> None:
         self.apply_layout()
 
@@ -346,7 +354,13 @@ class MainScreen(PaperActions, ListActions, FileActions, SimilarActions, Screen[
             layout = "right" if self.size.width >= WIDE else "below"
         for name in ("right", "below", "hidden"):
             self.set_class(layout == name, f"-{name}")
-        self.set_class(self.size.width < NARROW, "-narrow")
+        narrow = self.size.width < NARROW
+        self.set_class(narrow, "-narrow")
+        self.set_class(
+            self.sidebar == "hidden" or (self.sidebar == "auto" and narrow), "-no-sidebar"
+        )
+        if self.has_class("-no-sidebar") and isinstance(self.focused, Facets):
+            self.set_focus(self.query_one(PaperList))
 
     # Workers --------------------------------------------------------------------------
 
@@ -520,7 +534,11 @@ class MainScreen(PaperActions, ListActions, FileActions, SimilarActions, Screen[
         layout = LAYOUTS[(LAYOUTS.index(self.detail_layout) + 1) % len(LAYOUTS)]
         self.detail_layout = layout
         self.app.notify(f"Detail layout: {layout}", markup=False)
-        self.post_message(LayoutChosen(layout))
+        self.post_message(LayoutChosen(layout, self.sidebar))
+
+    def action_toggle_sidebar(self) -> None:
+        self.sidebar = "shown" if self.has_class("-no-sidebar") else "hidden"
+        self.post_message(LayoutChosen(self.detail_layout, self.sidebar))
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.keymap, self.settings_path))
