@@ -110,7 +110,7 @@ def test_config_command_shows_and_sets_the_inbox(
     run(cli, ["config", "inbox", ""])
     assert inbox_dir() == data_dir() / "inbox"
     bad = run(cli, ["config", "layout", "sideways"])
-    assert bad.exit_code == 1 and "layout must be one of" in bad.stderr
+    assert bad.exit_code == 1 and "unknown layout 'sideways'" in bad.stderr
 
 
 def test_import_watch_imports_files_dropped_in_until_interrupted(

@@ -13,14 +13,14 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.theme import Theme
 
-from papershelf.config import Settings, SettingsError, load_settings, save_settings
+from papershelf.config import Settings, SettingsError, checked_settings, save_settings
 from papershelf.inbox import Inbox, settings_inbox
 from papershelf.library import Library
 from papershelf.paths import app_config_path
 from papershelf.search import TYPING_BUDGET_S, Search
 from papershelf.shelf import open_shelf
 from papershelf.text import sanitize
-from tui.commands import bindings, key_label
+from tui.commands import bindings, key_label, keymap_problems
 from tui.messages import LayoutChosen
 from tui.providers import FilterCommands, PaperCommands
 from tui.screens.main import MainScreen
@@ -55,11 +55,13 @@ class PapershelfApp(App[None]):
         super().__init__()
         self.db_path = Path(db_path)
         self.settings_path = settings_path or app_config_path()
-        self.settings_problem: str | None = None
+        self.settings_problems: tuple[str, ...] = ()
         try:
-            self.settings = load_settings(self.settings_path)
+            self.settings, self.settings_problems = checked_settings(
+                self.settings_path, keymap_problems
+            )
         except SettingsError as error:
-            self.settings, self.settings_problem = Settings(), str(error)
+            self.settings, self.settings_problems = Settings(), (str(error),)
         self.today = today
         self.browser = browser
         self.inbox = Inbox(inbox or settings_inbox(self.settings))
@@ -74,8 +76,8 @@ class PapershelfApp(App[None]):
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self.theme_chosen)
         self.push_screen(self.main_screen())
-        if self.settings_problem:
-            self.notify(self.settings_problem, severity="warning", markup=False)
+        for problem in self.settings_problems:
+            self.notify(problem, severity="warning", markup=False)
 
     def main_screen(self) -> MainScreen:
         """Pushed rather than returned by get_default_screen, which skips a screen's CSS_PATH."""

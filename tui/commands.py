@@ -3,7 +3,7 @@
 Bindings, the footer, the command palette, the help screen and the README key table
 are all derived from `COMMANDS`, so a key is never written twice. The action name is
 also the binding id, which is what a reader remaps in the `[keys]` table of the
-settings file (`toggle_read = "x"`).
+settings file (`toggle_read = "X"`).
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from textual.binding import Binding
+
+from papershelf.config import closest
 
 Scope = Literal["app", "screen", "list"]
 
@@ -273,6 +275,44 @@ def keys_of(command: Command, keymap: Mapping[str, str] | None = None) -> list[s
     """The keys that run a command, the reader's remapping first (none: palette only)."""
     keys = (keymap or {}).get(command.action, command.keys)
     return [key.strip() for key in keys.split(",") if key.strip()]
+
+
+RESERVED = {
+    "ctrl+q": "quits the app",
+    "ctrl+c": "copies the selected text",
+    "ctrl+z": "suspends the app",
+    "tab": "moves the focus",
+    "shift+tab": "moves the focus back",
+}
+"""Keys Textual or the terminal already give a meaning that a remapping must not take."""
+
+
+def keymap_problems(keymap: Mapping[str, str]) -> dict[str, str]:
+    """What is wrong with each bad entry of the reader's `[keys]` table, by its name: an
+    unknown command (with the closest name), a reserved key, or a key another command
+    keeps (movement keys included). Good entries are left out."""
+    problems: dict[str, str] = {}
+    for action in keymap:
+        if action not in BY_ACTION:
+            problems[action] = (
+                f"unknown command {action!r} in [keys]; "
+                f"did you mean {closest(action, list(BY_ACTION))!r}?"
+            )
+            continue
+        for key in keys_of(BY_ACTION[action], keymap):
+            if key in RESERVED:
+                problems[action] = f"{key!r} {RESERVED[key]}; choose another key for {action}"
+                break
+            other = next(
+                (c for c in COMMANDS if c.action != action and key in keys_of(c, keymap)), None
+            )
+            if other is not None:
+                problems[action] = (
+                    f"{key!r} already runs {other.title} ({other.action}); "
+                    f"choose another key for {action}, or remap {other.action} too"
+                )
+                break
+    return problems
 
 
 def bindings(scope: Scope) -> list[Binding]:

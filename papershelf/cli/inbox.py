@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from papershelf.cli import cli
 from papershelf.cli.common import fail
-from papershelf.config import LAYOUTS, Settings, SettingsError, load_settings, save_settings
+from papershelf.config import (
+    CHOICES,
+    Settings,
+    SettingsError,
+    choice_problem,
+    load_settings,
+    save_settings,
+)
 from papershelf.inbox import Inbox, InboxScan, inbox_dir
 from papershelf.paths import app_config_path
 from papershelf.shelf import Shelf
 from papershelf.text import one_line
 
-KEYS = ("inbox", "theme", "layout", "fetch_at_start")
+KEYS = ("inbox", "theme", "layout", "sidebar", "fetch_at_start")
 SWITCH = {"true": True, "false": False}
 
 
@@ -53,16 +61,14 @@ def config(key: str | None, value: str | None) -> None:
         return
     if key == "inbox":
         settings = settings.with_inbox(os.path.abspath(os.path.expanduser(value)) if value else "")
-    elif key == "layout" and value not in LAYOUTS:
-        fail(f"layout must be one of {', '.join(LAYOUTS)}")
-    elif key == "layout":
-        settings = settings.with_layout(value)
     elif key == "fetch_at_start" and value.lower() not in SWITCH:
-        fail("fetch_at_start must be true or false")
+        fail(f"{path}: fetch_at_start must be true or false")
     elif key == "fetch_at_start":
         settings = settings.with_fetch_at_start(SWITCH[value.lower()])
+    elif value not in CHOICES[key]:
+        fail(f"{path}: {choice_problem(key, value)} (one of {', '.join(CHOICES[key])})")
     else:
-        settings = settings.with_theme(value)
+        settings = replace(settings, **{key: value})
     try:
         save_settings(settings, path)
     except OSError as error:

@@ -88,14 +88,14 @@ async def test_d_cycles_the_detail_layout_and_it_is_remembered(make_app):
 
 
 async def test_keys_remapped_in_the_settings_are_used_and_shown(make_app, library):
-    """`toggle_read = "x"` in [keys] makes x mark papers read, and help shows x."""
-    save_settings(Settings(keys={"toggle_read": "x"}), app_config_path())
+    """`toggle_read = "X"` in [keys] makes X mark papers read, and help shows X."""
+    save_settings(Settings(keys={"toggle_read": "X"}), app_config_path())
     with Library(library) as lib:
         pk = Search(lib).run(Query())[0]
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await pilot.press("x")
+        await pilot.press("X")
         await settle(pilot)
         with Library(library) as lib:
             assert lib.paper(pk).read
@@ -106,7 +106,7 @@ async def test_keys_remapped_in_the_settings_are_used_and_shown(make_app, librar
         console.print(table)
         help_text = BY_ACTION["toggle_read"].help
         row = next(line for line in console.export_text().splitlines() if help_text in line)
-        assert row.split()[0] == "x"
+        assert row.split()[0] == "X"
 
 
 async def test_help_opens_with_question_mark_or_f1_and_lists_every_command(make_app):

@@ -36,7 +36,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(self.table())
             note = Text("Remap keys in the [keys] table of ", style="dim")
             note.append(one_line(str(self.settings_path)), style="dim italic")
-            note.append(', e.g. toggle_read = "x".', style="dim")
+            note.append(', e.g. toggle_read = "X".', style="dim")
             yield Static(note, id="help-note")
 
     def table(self) -> Table:
