@@ -17,6 +17,18 @@ from papershelf.paths import topics_config_path
 from papershelf.search import Search
 from papershelf.topics import Tagger, Taxonomy, load_taxonomy
 
+IMPORTABLE = (".txt", ".json", ".md")
+"""What a folder given to import contributes: dumps, and papershelf exports to restore."""
+
+
+def dump_files(path: Path) -> list[Path]:
+    """A file is itself; a folder is its importable files by name, so `papershelf import
+    DIR` and the app's import dialog take the same ones. Raises OSError when the folder
+    cannot be read."""
+    if not path.is_dir():
+        return [path]
+    return [inside for inside in sorted(path.iterdir()) if inside.suffix in IMPORTABLE]
+
 
 class Shelf:
     def __init__(self, lib: Library, taxonomy: Taxonomy) -> None:

@@ -19,7 +19,7 @@ from papershelf.filters import FILTERS, SORT_NAMES, QueryError, Term
 from papershelf.library import LibraryBusy, LibraryError
 from papershelf.models import DumpError, Paper
 from papershelf.query import Query
-from papershelf.shelf import Shelf, open_shelf
+from papershelf.shelf import Shelf, dump_files, open_shelf
 from papershelf.text import one_line
 from papershelf.topics import TopicConfigError
 
@@ -141,14 +141,10 @@ def expand_paths(patterns: tuple[str, ...]) -> list[Path]:
         matches = sorted(glob.glob(os.path.expanduser(pattern))) or [pattern]
         for match in matches:
             path = Path(match)
-            if path.is_dir():
-                try:
-                    inside = sorted(path.iterdir())
-                except OSError as error:
-                    fail(f"{path}: cannot read the folder ({error.strerror})")
-                found.extend(p for p in inside if p.suffix in (".txt", ".json", ".md"))
-            else:
-                found.append(path)
+            try:
+                found.extend(dump_files(path))
+            except OSError as error:
+                fail(f"{path}: cannot read the folder ({error.strerror})")
     return found
 
 

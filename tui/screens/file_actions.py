@@ -19,7 +19,7 @@ from papershelf.files import library_files
 from papershelf.inbox import Inbox, InboxScan
 from papershelf.library import LibraryError
 from papershelf.models import DumpError
-from papershelf.shelf import open_shelf
+from papershelf.shelf import dump_files, open_shelf
 from papershelf.text import one_line
 from tui.jobs import export_name, export_view, fetch_new, fetched_message
 from tui.screens.export_dialog import ExportDialog, ExportRequest
@@ -72,7 +72,18 @@ class FileActions:
 
     @work(thread=True, group="import", exit_on_error=False)
     def run_import(self, path: Path) -> None:
-        """Import on a connection of its own, reporting progress as papers are read."""
+        """Import on a connection of its own, reporting progress as papers are read; a
+        folder's dumps one after the other, as `papershelf import DIR` does."""
+        try:
+            for file in dump_files(path):
+                self.import_one(file)
+        except OSError as error:
+            self.app.notify(f"Rejected {error}", severity="error", markup=False, timeout=10)
+        finally:
+            self.app.call_from_thread(self.import_finished)
+
+    def import_one(self, path: Path) -> None:
+        """One file, all or nothing; a rejected file is said and the next one is tried."""
         try:
             estimate = max(path.stat().st_size // 1500, 1)
             self.show_progress(path, 0, estimate)
@@ -84,8 +95,6 @@ class FileActions:
             self.app.notify(f"Rejected {error}", severity="error", markup=False, timeout=10)
         else:
             self.app.notify(summary.line, title="Imported", markup=False)
-        finally:
-            self.app.call_from_thread(self.import_finished)
 
     # Inbox ------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
+from papershelf.shelf import dump_files
 from papershelf.text import one_line
 from tui.widgets.plain_input import PlainInput
 
@@ -27,6 +28,8 @@ class PathSuggester(Suggester):
 
     async def get_suggestion(self, value: str) -> str | None:
         head, _, prefix = value.rpartition("/")
+        if value and not prefix:
+            return None  # a folder is an answer of its own: Enter imports its dumps
         folder = Path(os.path.expanduser(head + "/" if head or value.startswith("/") else "."))
         try:
             names = sorted(
@@ -42,17 +45,17 @@ class PathSuggester(Suggester):
 
 
 class ImportDialog(ModalScreen[Path | None]):
-    """A path prompt; Enter imports the file, Esc cancels."""
+    """A path prompt; Enter imports the file, or every dump of a folder; Esc cancels."""
 
     CSS_PATH = Path(__file__).with_name("dialog.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", show=False)]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
-            box.border_title = "Import a dump file"
+            box.border_title = "Import a dump file or folder"
             box.border_subtitle = "Enter imports · → completes · Esc cancels"
             yield PlainInput(
-                placeholder="path to a saved Daily Papers page (.txt)",
+                placeholder="a saved Daily Papers page (.txt, .json) or a folder of them",
                 suggester=PathSuggester(),
                 id="import-path",
             )
@@ -67,13 +70,22 @@ class ImportDialog(ModalScreen[Path | None]):
         event.stop()
         path = Path(event.value.strip()).expanduser()
         if not event.value.strip():
-            problem = "Give the path of a dump file."
-        elif not path.is_file():
-            problem = f"No file {one_line(str(path))}."
+            problem = "Give the path of a dump file or a folder of dumps."
+        elif not path.exists():
+            problem = f"No file or folder {one_line(str(path))}."
+        elif path.is_dir() and not self.holds_dumps(path):
+            problem = f"No dump files (.txt, .json, .md) in {one_line(str(path))}."
         else:
             self.dismiss(path)
             return
         self.query_one("#import-problem", Static).update(Text(problem))
+
+    @staticmethod
+    def holds_dumps(folder: Path) -> bool:
+        try:
+            return bool(dump_files(folder))
+        except OSError:
+            return True  # the import says why it cannot read the folder
 
     def action_cancel(self) -> None:
         self.dismiss(None)
