@@ -10,7 +10,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
-from tui.clipboard import CopyResult, copy_text
+from tui.clipboard import CopyResult, copy_text, osc52_note
 
 FIRST_URL = "https://github.com/lantern-lab/sparse-lanterns"
 SECOND_URL = "https://huggingface.co/datasets/orchard-lab/fruit-qa?split=test&row=2"
@@ -67,7 +67,9 @@ def test_without_a_display_the_terminal_clipboard_is_used(monkeypatch: pytest.Mo
 
     result, clipboard = copy_inside_app(FIRST_URL)
 
-    assert result == CopyResult("osc52", f"Copied via the terminal (OSC 52): {FIRST_URL}")
+    assert result == CopyResult(
+        "osc52", f"Sent to the terminal's clipboard (OSC 52): {FIRST_URL}. {osc52_note()}"
+    )
     assert clipboard == FIRST_URL
 
 

@@ -89,6 +89,14 @@ def copy_to_system(text: str, backend: str) -> bool:
     return child.returncode == 0
 
 
+def osc52_note() -> str:
+    """What a reader must know about a copy sent with OSC 52: nothing comes back to say
+    whether the terminal took it, and tmux drops it unless told to pass it on."""
+    if os.environ.get("TMUX"):
+        return "Under tmux it arrives only with `set -g set-clipboard on` in ~/.tmux.conf."
+    return "It arrives if the terminal accepts OSC 52 (most do; some ask first)."
+
+
 def copy_text(text: str, app: App[object] | None = None) -> CopyResult:
     """Put `text` on the system clipboard, else on the terminal's clipboard via `app`.
 
@@ -101,5 +109,7 @@ def copy_text(text: str, app: App[object] | None = None) -> CopyResult:
         return CopyResult("clipboard", f"Copied {text}")
     if app is not None:
         app.copy_to_clipboard(text)
-        return CopyResult("osc52", f"Copied via the terminal (OSC 52): {text}")
+        return CopyResult(
+            "osc52", f"Sent to the terminal's clipboard (OSC 52): {text}. {osc52_note()}"
+        )
     return CopyResult("none", f"Could not copy {text}: no clipboard is reachable")

@@ -29,6 +29,7 @@ SEARCHES = (
     ("arxiv.org", "https://arxiv.org/search/?searchtype=title&query={}"),
     ("huggingface.co", "https://huggingface.co/papers?q={}"),
 )
+THIRD_PERSON = {"copy": "copies", "open": "opens"}
 
 
 def title_searches(title: str) -> tuple[Link, ...]:
@@ -70,7 +71,7 @@ class LinkPicker(ModalScreen[LinkChoice | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
             box.border_title = "Open a link" if self.verb == "open" else "Links"
-            box.border_subtitle = "1-9 copies · o opens · Enter " + self.verb + "s · Esc"
+            box.border_subtitle = f"1-9 copies · o opens · Enter {THIRD_PERSON[self.verb]} · Esc"
             yield Static(Text(one_line(self.paper_title), style="bold"))
             if self.searching:
                 yield Static("The dump gave no link: search for this title instead.")

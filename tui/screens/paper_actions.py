@@ -20,7 +20,7 @@ from papershelf.links import safe_url
 from papershelf.models import Link, Paper
 from papershelf.shelf import Shelf
 from papershelf.undo import Change, Entry, Journal, MarkRead, Retopic, SetNote, Star
-from tui.clipboard import copy_text
+from tui.clipboard import copy_text, osc52_note
 from tui.screens.link_picker import LinkChoice, LinkPicker, title_searches
 from tui.screens.note_editor import NoteEditor
 from tui.screens.topic_editor import TopicChange, TopicEditor
@@ -202,7 +202,10 @@ class PaperActions:
         if result.method == "clipboard":
             self.app.notify(f"Copied the {what} to the clipboard: {url}", markup=False)
         elif result.method == "osc52":
-            self.app.notify(f"Copied the {what} through the terminal (OSC 52): {url}", markup=False)
+            self.app.notify(
+                f"Sent the {what} to the terminal's clipboard (OSC 52): {url}. {osc52_note()}",
+                markup=False,
+            )
         else:
             self.app.notify(result.message, severity="error", markup=False)
 
