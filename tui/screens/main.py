@@ -37,6 +37,7 @@ from papershelf.models import Paper
 from papershelf.query import Query
 from papershelf.search import Search
 from papershelf.shelf import Shelf
+from papershelf.text import one_line
 from papershelf.undo import Journal
 from tui.commands import BY_ACTION, bindings, key_label, keys_of
 from tui.jobs import next_unread, search_view
@@ -158,7 +159,7 @@ class MainScreen(PaperActions, ListActions, FileActions, SimilarActions, Screen[
                 MainScreen.results, MainScreen.lists
             )
             with Container(id="reading"):
-                yield PaperList(self.shelf.lib.rows, id="papers").data_bind(
+                yield PaperList(self.shelf.lib.rows, welcome=self.welcome(), id="papers").data_bind(
                     MainScreen.results, MainScreen.revision
                 )
                 yield PaperDetail(self.topic_names, id="detail").data_bind(MainScreen.paper)
@@ -175,6 +176,19 @@ class MainScreen(PaperActions, ListActions, FileActions, SimilarActions, Screen[
         self.scan_inbox(quiet=True)
         if self.fetch_at_start:
             self.start_fetch(quiet=True)
+
+    def welcome(self) -> tuple[str, ...]:
+        """What an empty library shows: every way to bring papers in."""
+        return (
+            "The library is empty. To bring papers in:",
+            "",
+            f"  {self.key_for('import_file')}  import a Daily Papers page or a folder of them",
+            "  drop dumps into the inbox folder (checked at start and with "
+            f"{self.key_for('check_inbox')}):",
+            f"     {one_line(str(self.inbox.directory))}",
+            f"  {self.key_for('fetch')}  fetch Hugging Face Daily Papers",
+            "  or from a shell: papershelf import PATH, papershelf fetch",
+        )
 
     def key_for(self, action: str) -> str:
         """The first key of a command as the reader has it mapped, for hints."""

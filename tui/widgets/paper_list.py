@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from papershelf.library import PaperRow
+from papershelf.query import Query
 from papershelf.text import one_line
 from tui.commands import bindings
 from tui.styles import part_style
@@ -108,9 +109,14 @@ class PaperList(ScrollView, can_focus=True):
             super().__init__()
             self.pk = pk
 
-    def __init__(self, fetch: FetchRows, *, id: str | None = None) -> None:
+    def __init__(
+        self, fetch: FetchRows, *, welcome: Sequence[str] = (), id: str | None = None
+    ) -> None:
+        """`welcome` is shown instead of a bare "no papers" when the whole library is
+        empty: the ways to fill it, for a first start."""
         super().__init__(id=id)
         self.fetch = fetch
+        self.welcome = welcome
         self._rows: dict[int, PaperRow] = {}
         self._strips: LRUCache[tuple[PaperRow, bool, int], Strip] = LRUCache(STRIP_CACHE)
         self._styles: Look | None = None
@@ -292,10 +298,10 @@ class PaperList(ScrollView, can_focus=True):
         look = self._look()
         index = round(self.scroll_offset.y) + y
         if self.results is None or not self.pks:
-            if y != 0:
+            notes = self.empty_notes()
+            if y >= len(notes):
                 return Strip.blank(width, look.base)
-            note = "Searching…" if self.results is None else "No papers match this view."
-            return self._fit([Segment(note, look.note)], width, look.base)
+            return self._fit([Segment(notes[y], look.note)], width, look.base)
         if index >= len(self.pks):
             return Strip.blank(width, look.base)
         row = self.row_at(index)
@@ -309,6 +315,13 @@ class PaperList(ScrollView, can_focus=True):
             segments = self.row_segments(row, look, on_cursor=on_cursor)
             strip = self._strips[key] = self._fit(segments, width, base)
         return strip
+
+    def empty_notes(self) -> Sequence[str]:
+        if self.results is None:
+            return ("Searching…",)
+        if self.welcome and self.results.query == Query():
+            return self.welcome
+        return ("No papers match this view.",)
 
     def row_segments(self, row: PaperRow, look: Look, *, on_cursor: bool = False) -> list[Segment]:
         """One row: unread dot, star, code badge, title; the title is plain text always.
