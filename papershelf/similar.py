@@ -39,7 +39,8 @@ STOP = frozenset(
 )
 TITLE_WEIGHT = 2
 MIN_PAPERS = 2
-"""A word in fewer papers cannot make two papers alike; dropping it halves the memory."""
+"""A word in fewer papers cannot make two papers alike; dropping those saves a quarter of
+the memory."""
 COMMON = 0.8
 """How much of the library's mean vector each group of signals is measured against."""
 WEIGHTS = {"liked": 1.0, "read": 0.3, "not_interested": -1.0}
@@ -54,7 +55,6 @@ EXPLAIN = 3
 NO_SIGNAL = "nothing starred, listed, read or marked not interested yet, so newest first"
 BLOCK_PAPERS = 100_000
 """Rows per stored block at most, so no blob nears SQLite's size limit at a million."""
-READ_BATCH = 5_000
 
 
 def features(title: str, abstract: str) -> dict[str, int]:
@@ -90,9 +90,6 @@ class Signals:
     liked: tuple[int, ...] = ()
     read: tuple[int, ...] = ()
     not_interested: tuple[int, ...] = ()
-
-    def __bool__(self) -> bool:
-        return bool(self.liked or self.read or self.not_interested)
 
     def all(self) -> set[int]:
         return {*self.liked, *self.read, *self.not_interested}
@@ -239,11 +236,7 @@ def update(lib: Library) -> int:
     for it; the write is short, and skipped if another process stored the same meanwhile.
     """
     conn = lib.conn
-    bare = [
-        int(pk)
-        for (blob,) in conn.execute("SELECT bare FROM vector_blocks")
-        for pk in _unpack(blob, "int64")
-    ]
+    bare = _bare(conn)
     rows: list[tuple[int, str, str]] = []
     for part in (bare[n : n + 500] for n in range(0, len(bare), 500)):
         rows.extend(
@@ -279,6 +272,24 @@ def update(lib: Library) -> int:
         rows = []
         if len(new) < room:
             return written
+
+
+def _bare(conn: sqlite3.Connection) -> list[int]:
+    """Papers whose latest counts were taken before their abstract came (a later block's
+    row for a paper replaces an earlier one's)."""
+    import numpy as np
+
+    stored = conn.execute("SELECT bare FROM vector_blocks").fetchall()
+    if not any(len(_unpack(blob, "int64")) for (blob,) in stored):
+        return []
+    pks, flags = [np.zeros(0, "int64")], [np.zeros(0, bool)]
+    for block_pks, bare in conn.execute("SELECT pks, bare FROM vector_blocks ORDER BY id"):
+        pks.append(_unpack(block_pks, "int64"))
+        flags.append(np.isin(pks[-1], _unpack(bare, "int64")))
+    every, flag = np.concatenate(pks), np.concatenate(flags)
+    _, from_end = np.unique(every[::-1], return_index=True)
+    latest = len(every) - 1 - from_end
+    return [int(pk) for pk in every[latest][flag[latest]]]
 
 
 def uncounted(conn: sqlite3.Connection) -> int:

@@ -12,10 +12,11 @@ from click.testing import CliRunner, Result
 from factories import dump_text, write_dump
 from reader_state import reader_rows
 
+from papershelf import similar
 from papershelf.cli import cli
 from papershelf.query import Query
 from papershelf.shelf import Shelf, open_shelf
-from papershelf.similar import NO_SIGNAL, Recommender, update
+from papershelf.similar import BLOCK_PAPERS, NO_SIGNAL, Recommender, update
 from papershelf.undo import Journal, MarkRead, NotInterested, Star
 
 QUANTIZATION = [
@@ -224,11 +225,14 @@ def test_cli_for_you_says_when_it_has_no_signal_and_marks_not_interested(  # typ
     assert ref in run("search", "--unread").output
 
 
+@pytest.mark.parametrize("block_papers", [BLOCK_PAPERS, 1])
 def test_a_paper_counted_before_its_abstract_came_is_counted_again(
-    shelf: Shelf, tmp_path: Path
+    shelf: Shelf, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block_papers: int
 ) -> None:
     """A dump that ends on a title gives a paper without abstract; once a later dump
-    brings the abstract, the next use counts that paper again and its neighbours follow."""
+    brings the abstract, the next use counts that paper again (once, whether or not the
+    blocks were folded together) and its neighbours follow."""
+    monkeypatch.setattr(similar, "BLOCK_PAPERS", block_papers)
     title = "Copper Weights"
     bare = dump_text(VIDEO[:1]) + "\n" + title + "\n"
     shelf.import_file(write_dump(tmp_path, "bare.txt", bare))
@@ -237,6 +241,7 @@ def test_a_paper_counted_before_its_abstract_came_is_counted_again(
     abstract = "Copper applies post-training quantization to language model weights, four bits."
     shelf.import_file(write_dump(tmp_path, "full.txt", papers=[(title, abstract)]))
     assert update(shelf.lib) == 1
+    assert update(shelf.lib) == 0
     near = Recommender(shelf.lib).similar(pk_of(shelf, title), limit=3)
     assert {t for t, _ in QUANTIZATION} >= set(titles(shelf, [m.pk for m in near]))
 
