@@ -87,7 +87,7 @@ def test_invalid_config_names_file_and_line(home: Path, tmp_path: Path) -> None:
     config = home / "config" / "topics.toml"
     config.parent.mkdir(parents=True)
     config.write_text('[topics.agents]\nname = "Agents"\nstrong = [unclosed\n')
-    result = CliRunner().invoke(cli, ["stats"])
+    result = CliRunner().invoke(cli, ["retag"])
     assert result.exit_code == 1
     assert f"{config}:3" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

@@ -35,8 +35,14 @@ def fail(message: str, code: int = EXIT_REJECTED) -> NoReturn:
 
 
 @contextmanager
-def shelf_from(ctx: click.Context) -> Iterator[Shelf]:
-    """Open the library named by --db / PAPERSHELF_DB, turning known failures into one line."""
+def shelf_from(ctx: click.Context, *, existing: bool = False) -> Iterator[Shelf]:
+    """Open the library named by --db / PAPERSHELF_DB, turning known failures into one line.
+
+    `existing` is for commands that only read: a mistyped --db must not leave an empty
+    library behind and answer as if it were the reader's."""
+    db = Path(ctx.obj["db"])
+    if existing and not db.exists():
+        fail(f"{db}: no library there; check --db or PAPERSHELF_DB (papershelf import creates one)")
     try:
         with open_shelf(ctx.obj["db"]) as shelf:
             yield shelf

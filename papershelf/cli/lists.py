@@ -38,7 +38,7 @@ def list_group(ctx: click.Context) -> None:
 @click.pass_context
 def ls(ctx: click.Context, as_json: bool) -> None:
     """Every list with its paper and unread counts."""
-    with shelf_from(ctx) as shelf:
+    with shelf_from(ctx, existing=True) as shelf:
         found = summaries(shelf.lib)
     if as_json:
         rows = [{"name": s.name, "papers": s.papers, "unread": s.unread} for s in found]

@@ -164,7 +164,7 @@ def search(
     imported:YYYY-MM-DD source:FILE date:LABEL no:topic, and sort:ORDER.
     """
     query = build_query(words, sort, **filters)
-    with shelf_from(ctx) as shelf:
+    with shelf_from(ctx, existing=True) as shelf:
         pks = shelf.search.run(query, limit=limit)
         papers = shelf.lib.papers(pks)
         if query.order == "for-you" and not shelf.search.recommender.has_signal():
@@ -180,7 +180,7 @@ def search(
 @click.pass_context
 def show(ctx: click.Context, ref: str, as_json: bool) -> None:
     """Show one paper by id (or a unique id prefix, or its arXiv id)."""
-    with shelf_from(ctx) as shelf:
+    with shelf_from(ctx, existing=True) as shelf:
         paper = shelf.lib.paper(shelf.lib.find(ref))
         names = shelf.lib.topic_names()
     if as_json:
@@ -261,7 +261,7 @@ def export(
     FILE is replaced whole or not at all, and is never the library or a non-regular file.
     """
     query = build_query(words, sort, **filters)
-    with shelf_from(ctx) as shelf:
+    with shelf_from(ctx, existing=True) as shelf:
         pks = shelf.search.run(query)
         write_out(output, ctx.obj["db"], export_pieces(shelf, fmt, query, pks, group_by_topic))
     if output is not None:
@@ -307,7 +307,7 @@ def write_out(output: Path | None, db: Path, pieces: Iterable[str]) -> None:
 @click.pass_context
 def stats(ctx: click.Context, as_json: bool) -> None:
     """Counts: papers, read, unread, starred, per topic, and the imported files."""
-    with shelf_from(ctx) as shelf:
+    with shelf_from(ctx, existing=True) as shelf:
         figures = shelf.lib.stats()
         names = shelf.lib.topic_names()
     if as_json:
@@ -321,6 +321,14 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"  {count:6}  {one_line(names.get(slug, slug))}")
     for source in figures["sources"]:  # type: ignore[attr-defined]
         click.echo(f"  source: {one_line(source['path'])} ({source['papers']} papers)")
+
+
+DEMO_NEXT_STEP = (
+    "That was a throw-away copy of the sample. Next, fill your own library:\n"
+    "  papershelf fetch              Hugging Face Daily Papers since the last fetch\n"
+    "  papershelf import PATH        saved Daily Papers pages, or a folder of them\n"
+    "  papershelf                    then read them"
+)
 
 
 @cli.command()
@@ -343,3 +351,4 @@ def demo(ctx: click.Context) -> None:
         run_app(db)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    click.echo(DEMO_NEXT_STEP)

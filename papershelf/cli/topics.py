@@ -18,7 +18,7 @@ from papershelf.text import one_line
 @click.pass_context
 def topics(ctx: click.Context, as_json: bool) -> None:
     """List topics by group (areas, techniques) with how many papers have each."""
-    with shelf_from(ctx) as shelf:
+    with shelf_from(ctx, existing=True) as shelf:
         counts = shelf.lib.stats()["topics"]
         untagged = shelf.lib.conn.execute(
             "SELECT count(*) FROM papers WHERE pk NOT IN "

@@ -30,3 +30,13 @@ def test_an_80x24_terminal_shows_help_and_quit(
     terminal.press("q")
     status, output = terminal.wait_exit()
     assert status == 0, output
+
+
+def test_quitting_the_demo_prints_a_next_step(terminal: Terminal, papershelf_script: Path) -> None:
+    terminal.start([str(papershelf_script), "demo"], app_env())
+    terminal.wait_for(shows_app, "the app")
+    terminal.wait_settled()
+    terminal.press("q")
+    status, output = terminal.wait_exit()
+    assert status == 0, output
+    assert "papershelf fetch" in output and "papershelf import PATH" in output
