@@ -41,6 +41,10 @@ _STOPWORDS = frozenset(
 _NEW_ARXIV = re.compile(r"(\d{2})(\d{2})\.\d{4,5}")
 _OLD_ARXIV = re.compile(r"[a-z.-]+/(\d{2})\d{5}", re.IGNORECASE)
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9.:-]+")
+_ARXIV_LINK = re.compile(
+    r"(?:arxiv\.org/(?:abs|pdf)|huggingface\.co/papers)/(\d{4}\.\d{4,5})(?!\d)"
+)
+_YEAR = re.compile(r"(?:19|20)\d{2}(?!\d)")
 
 
 def escape(text: str) -> str:
@@ -52,25 +56,43 @@ def ascii_words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", folded.lower())
 
 
+def arxiv_id(paper: Paper) -> str | None:
+    """The paper's arXiv id, stored or named by its links (arxiv.org or Hugging Face's
+    paper pages): text dumps carry no id field, but sometimes such a link. Links naming
+    two ids may cite other work, so then neither is taken."""
+    if paper.arxiv_id:
+        return paper.arxiv_id
+    named = {match.group(1) for link in paper.links if (match := _ARXIV_LINK.search(link.url))}
+    return named.pop() if len(named) == 1 else None
+
+
 def year(paper: Paper) -> str:
-    """The year an arXiv id encodes; papers without one have no year a dump states."""
-    arxiv_id = paper.arxiv_id or ""
-    if match := _NEW_ARXIV.fullmatch(arxiv_id):
+    """The year an arXiv id encodes, else the year of the paper's date label (the day
+    Hugging Face featured it); a text dump without either states no year."""
+    known = arxiv_id(paper) or ""
+    if match := _NEW_ARXIV.fullmatch(known):
         return f"20{match.group(1)}"
-    if match := _OLD_ARXIV.fullmatch(arxiv_id):
+    if match := _OLD_ARXIV.fullmatch(known):
         yy = int(match.group(1))
         return f"{1900 + yy if yy >= 91 else 2000 + yy}"
+    if match := _YEAR.match(paper.date_label or ""):
+        return match.group(0)
     return ""
 
 
 def base_key(paper: Paper) -> str:
+    """`surname` + year + first title word, as Google Scholar does; without an author the
+    title word comes first (`shadowkv2024`), and without a year too the next title word
+    that says something new is added (`shadowkvcache`, never `shadowkvkv`)."""
     words = [w for w in ascii_words(paper.title) if w not in _STOPWORDS] or ["paper"]
     surname = (ascii_words(paper.authors[0]) or [""])[-1] if paper.authors else ""
     when = year(paper)
-    key = f"{surname}{when}{words[0]}"
-    if not surname and not when and len(words) > 1:
-        key += words[1]
-    return key
+    if surname:
+        return f"{surname}{when}{words[0]}"
+    if when:
+        return f"{words[0]}{when}"
+    second = next((w for w in words[1:] if w not in words[0]), "")
+    return words[0] + second
 
 
 def keys(papers: Sequence[Paper]) -> list[str]:
@@ -93,8 +115,8 @@ def author_field(names: Sequence[str]) -> str:
 
 
 def paper_url(paper: Paper) -> str | None:
-    if paper.arxiv_id:
-        return f"https://arxiv.org/abs/{paper.arxiv_id}"
+    if known := arxiv_id(paper):
+        return f"https://arxiv.org/abs/{known}"
     for kinds in (("paper", "project"), ("code",)):
         for link in paper.links:
             if link.kind in kinds and (url := safe_url(link.url)):
@@ -108,8 +130,8 @@ def entry(paper: Paper, key: str) -> str:
         fields.append(("author", author_field(paper.authors)))
     if when := year(paper):
         fields.append(("year", when))
-    if paper.arxiv_id:
-        fields.extend([("eprint", escape(paper.arxiv_id)), ("archiveprefix", "arXiv")])
+    if eprint := arxiv_id(paper):
+        fields.extend([("eprint", escape(eprint)), ("archiveprefix", "arXiv")])
     url = paper_url(paper)
     if url and "{" not in url and "}" not in url and "\\" not in url:
         fields.append(("url", url))
