@@ -11,21 +11,35 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+from papershelf.filters import BY_NAME
 from papershelf.links import safe_url
 from papershelf.models import Paper
+from papershelf.query import Query
 from papershelf.text import one_line
 
+INLINE = re.compile(
+    r"[\\`*\[\]<~]"  # escapes, code, emphasis, links, autolinks and HTML, strikethrough
+    r"|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"  # an underscore inside a word emphasises nothing
+    r"|&(?=#?[A-Za-z0-9]+;)"  # only what would read as an entity: `Pruning & Sparsity` stays
+    r"|(?:^|(?<=\s))#"  # a heading's closing hashes
+)
+"""What CommonMark (and GitHub's strikethrough) would read as syntax inside a line: `(`,
+`)`, `!`, `|`, `$`, `+`, `>` and `{}` mean nothing there once `[`, `]` and `<` are escaped."""
 SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&$])")
-# What would start a list, a heading underline or a thematic break at the start of a line.
-BLOCK_MARKER = re.compile(r"^(\d{1,9})([.)])|^([-=])")
+"""Every character a backslash may stand before in an export, this one's or an older
+one's (which escaped all of these everywhere): what a restore unescapes."""
+# What would start a list, heading, quote, heading underline or thematic break on a line.
+BLOCK_MARKER = re.compile(r"^(\d{1,9})([.)])|^([-=#>+])")
 URL = re.compile(r"(?:https?://|www\.)\S+|\burl\{[^}]*\}", re.IGNORECASE)
+LISTS = BY_NAME["list"]
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 SUMMARY_CHARS = 320
 
 
 def escape(text: str) -> str:
-    """Inline-safe text: control characters and newlines gone, Markdown syntax escaped."""
-    return SPECIAL.sub(r"\\\1", one_line(text))
+    """Inline-safe text: control characters and newlines gone, Markdown syntax escaped
+    where CommonMark would read it as syntax, and nowhere else (`\\(PEFT\\)` helped no one)."""
+    return INLINE.sub(lambda match: "\\" + match[0], one_line(text))
 
 
 def inert_line_start(line: str) -> str:
@@ -77,6 +91,16 @@ def entry(paper: Paper, topic_names: Mapping[str, str]) -> list[str]:
     if text:
         lines.append(f"  {inert_line_start(escape(text))}")
     return lines
+
+
+def title(query: Query, topic_names: Mapping[str, str]) -> str:
+    """The view of one reading list is titled by the list's name alone ("Reading list:
+    reading-queue", not "list reading-queue"); any other view by its description."""
+    if not query.text and not query.sort and len(query.terms) == 1:
+        (term,) = query.terms
+        if term.key == LISTS.key and not term.negated:
+            return term.value
+    return query.describe(topic_names)
 
 
 def markdown(

@@ -85,4 +85,4 @@ def test_group_by_topic_is_deterministic() -> None:
     text = markdown(papers, group_by_topic=True, **kwargs)  # type: ignore[arg-type]
     assert text == markdown(papers, group_by_topic=True, **kwargs)  # type: ignore[arg-type]
     headings = [line for line in text.splitlines() if line.startswith("## ")]
-    assert headings == ["## Quantization", "## Agents \\& Tools", "## No topic"]
+    assert headings == ["## Quantization", "## Agents & Tools", "## No topic"]

@@ -163,7 +163,7 @@ def test_markdown_round_trip_restores_read_star_and_notes(
     listing = tmp_path / "everything.md"
     assert run_a("export", "-o", str(listing)).exit_code == 0
     text = listing.read_text(encoding="utf-8")
-    assert "  > \\- starts like a list item\n  >\n  > 1\\. and a numbered line \\(1\\)\n" in text
+    assert "  > \\- starts like a list item\n  >\n  > 1\\. and a numbered line (1)\n" in text
     run_c("import", *map(str, real_dumps()))
     restored = run_c("import", str(listing))
     assert restored.exit_code == 0 and restored.stderr == ""

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
-from papershelf.export import markdown
+from papershelf.export import markdown, title
 from papershelf.fetch import Client, Fetched, Progress, endpoint, fetch, since_last, today_utc
 from papershelf.files import library_files, write_text
 from papershelf.filters import BY_NAME, Term
@@ -101,7 +101,7 @@ def export_view(
         papers = lib.papers(results.pks)
     text = markdown(
         papers,
-        description=results.query.describe(topic_names),
+        description=title(results.query, topic_names),
         topic_names=topic_names,
         exported_on=today,
         group_by_topic=group_by_topic,

@@ -30,7 +30,7 @@ from papershelf.cli.common import (
     shelf_from,
 )
 from papershelf.cli.inbox import watch_folder
-from papershelf.export import markdown
+from papershelf.export import markdown, title
 from papershelf.files import FileProblem, library_files, write_text
 from papershelf.inbox import POLL_SECONDS
 from papershelf.library import LibraryBusy, LibraryError
@@ -282,7 +282,7 @@ def export_pieces(
     names = shelf.lib.topic_names()
     yield markdown(
         papers,
-        description=query.describe(names),
+        description=title(query, names),
         topic_names=names,
         exported_on=date.today(),
         group_by_topic=group_by_topic,
