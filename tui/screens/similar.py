@@ -132,8 +132,8 @@ class SimilarScreen(Screen[None]):
             return
         pk = int(event.option.id)
         detail = self.query_one(PaperDetail)
-        detail.reasons = next((m.terms for m in self.matches if m.pk == pk), ())
         detail.reasons_label = "Shares"
+        detail.reasons = next((m.terms for m in self.matches if m.pk == pk), ())
         try:
             detail.paper = self.read(pk)
         except LibraryError:
