@@ -8,6 +8,7 @@ sanitized strings: a title full of markup or escape sequences is shown as typed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -21,6 +22,31 @@ from textual.strip import Strip
 from papershelf.links import display_host
 from papershelf.models import Paper
 from papershelf.text import one_line, sanitize
+
+URL = re.compile(r"https?://\S+")
+LINK_INDENT = "   "
+
+
+def url_pieces(url: str, width: int) -> list[str]:
+    """A URL cut after its slashes, dots, hyphens and query marks into pieces of at most
+    `width` cells: Rich wraps at spaces only, so a long URL was cut wherever the line
+    ended, mid-word. A single part longer than the line is still folded by Rich."""
+    pieces, current = [], ""
+    for part in re.split(r"(?<=[/?&#=.\-_])", url):
+        if current and len(current) + len(part) > width:
+            pieces.append(current)
+            current = ""
+        current += part
+    return [*pieces, current]
+
+
+def break_urls(text: str, width: int) -> str:
+    """`text` with each URL too long for a line put on lines of its own, cut at slashes."""
+    if width <= 0:
+        return text
+    return URL.sub(
+        lambda m: "\n".join(url_pieces(m[0], width)) if len(m[0]) > width else m[0], text
+    )
 
 
 class PaperDetail(ScrollView, can_focus=True):
@@ -47,7 +73,7 @@ class PaperDetail(ScrollView, can_focus=True):
 
     @property
     def text(self) -> Text:
-        """What the pane shows, as one Text (the tests read it)."""
+        """What the pane shows, as one Text with its URLs whole (the tests read it)."""
         return self.describe(self.paper)
 
     def watch_paper(self) -> None:
@@ -66,7 +92,7 @@ class PaperDetail(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         console = self.app.console
         options = console.options.update_width(max(width, 1))
-        self._lines = console.render_lines(self.text, options, pad=False)
+        self._lines = console.render_lines(self.describe(self.paper, width), options, pad=False)
         self.virtual_size = Size(width, len(self._lines))
         self.refresh()
 
@@ -78,7 +104,8 @@ class PaperDetail(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         return Strip(lines[index]).extend_cell_length(width).apply_style(self.rich_style)
 
-    def describe(self, paper: Paper | None) -> Text:
+    def describe(self, paper: Paper | None, width: int = 0) -> Text:
+        """The paper as text; with the pane's `width`, long URLs are cut at slashes."""
         if paper is None:
             return Text("No paper selected.", style="italic")
         text = Text()
@@ -104,7 +131,7 @@ class PaperDetail(ScrollView, can_focus=True):
             text.append("\n\nNote: ", style="bold")
             text.append(sanitize(paper.note), style="italic")
         text.append("\n\n")
-        text.append(sanitize(paper.abstract) or "(no abstract)")
+        text.append(break_urls(sanitize(paper.abstract), width) or "(no abstract)")
         text.append("\n")
         if paper.links:
             text.append("\nLinks\n", style="bold")
@@ -112,8 +139,10 @@ class PaperDetail(ScrollView, can_focus=True):
                 text.append(f"{number:>2} ", style="bold")
                 text.append(f"{link.kind:<8} ", style="italic")
                 text.append(one_line(display_host(link)))
-                text.append("\n   ")
-                text.append(one_line(link.url), style="underline")
+                url = one_line(link.url)
+                for piece in url_pieces(url, width - len(LINK_INDENT)) if width else [url]:
+                    text.append("\n" + LINK_INDENT)
+                    text.append(piece, style="underline")
                 if link.original and link.original != link.url:
                     text.append("\n   written as ", style="dim")
                     text.append(one_line(link.original), style="dim")
