@@ -42,6 +42,12 @@ async def main_view(pilot: Pilot[None]) -> None:
     await pilot.press("j", "j", "space", "j", "s")
 
 
+async def main_light(pilot: Pilot[None]) -> None:
+    """The main view in a light theme, as `theme = "textual-light"` in the settings gives."""
+    pilot.app.theme = "textual-light"
+    await main_view(pilot)
+
+
 async def search(pilot: Pilot[None]) -> None:
     await pilot.press("slash", *"kv cache", "enter")
 
@@ -73,6 +79,7 @@ async def export(pilot: Pilot[None]) -> None:
 
 SCENES: dict[str, Scene] = {
     "main": main_view,
+    "main-light": main_light,
     "search": search,
     "topic": topic,
     "lists": lists,
