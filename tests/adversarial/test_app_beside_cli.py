@@ -18,8 +18,10 @@ from pathlib import Path
 
 from children import synthetic_dump
 from hostile import integrity
+from reader_state import reader_state
 from rendered import settle
 
+from papershelf.library import Library
 from tui.app import PapershelfApp
 from tui.widgets.paper_list import PaperList
 
@@ -47,17 +49,8 @@ def deleted_files(pid: int, db: Path) -> list[str]:
 
 
 def read_ids(db: Path) -> set[str]:
-    conn = sqlite3.connect(db)
-    try:
-        return {
-            pid
-            for (pid,) in conn.execute(
-                "SELECT p.id FROM papers p JOIN state s ON s.paper = p.pk "
-                "WHERE s.read_at IS NOT NULL"
-            )
-        }
-    finally:
-        conn.close()
+    with Library(db) as lib:
+        return {pid for pid, state in reader_state(lib).items() if state["read_at"]}
 
 
 def ids(db: Path) -> list[str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -20,7 +19,9 @@ from pathlib import Path
 import pytest
 from children import synthetic_dump
 from hostile import integrity
+from reader_state import reader_state
 
+from papershelf.library import Library
 from papershelf.shelf import open_shelf
 
 DRIVER = Path(__file__).with_name("app_driver.py")
@@ -38,17 +39,11 @@ def fresh_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def marked(db: Path) -> set[str]:
-    conn = sqlite3.connect(db)
-    try:
+    """The papers both read and starred, as the driver marks them."""
+    with Library(db) as lib:
         return {
-            pid
-            for (pid,) in conn.execute(
-                "SELECT p.id FROM papers p JOIN state s ON s.paper = p.pk "
-                "WHERE s.read_at IS NOT NULL AND s.starred = 1"
-            )
+            pid for pid, state in reader_state(lib).items() if state["read_at"] and state["starred"]
         }
-    finally:
-        conn.close()
 
 
 def run_until_killed(db: Path, delay: float) -> list[str]:
