@@ -158,6 +158,6 @@ def test_export_list_writes_only_its_papers(run: Run, tmp_path: Path) -> None:
     out = tmp_path / "picks.md"
     assert run("export", "--list", "Picks", "-o", str(out)).output == (f"wrote 2 papers to {out}\n")
     text = out.read_text()
-    assert text.startswith("# Reading list: list Picks\n")
+    assert text.startswith("# Reading list: Picks\n")
     assert text.count("\n- [ ] **") == 2
     assert PAPERS[1][0] in text and PAPERS[0][0] not in text

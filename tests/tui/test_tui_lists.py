@@ -186,7 +186,7 @@ async def test_exporting_a_list_view_writes_that_list(make_app, library, tmp_pat
         await pilot.press("enter")
         await settle(pilot)
     text = (tmp_path / name).read_text(encoding="utf-8")
-    assert text.startswith("# Reading list: list to read\n")
+    assert text.startswith("# Reading list: to read\n")
     assert text.count("\n- [ ] **") == 2
     assert all(title in text for title in titles)
 
