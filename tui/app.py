@@ -127,8 +127,19 @@ class PapershelfApp(App[None]):
         self.remember(self.settings.with_layout(event.layout).with_sidebar(event.sidebar))
 
     def remember(self, settings: Settings) -> None:
-        """Keep a setting for next time; a read-only config directory only warns."""
+        """Keep a setting for next time; a read-only config directory only warns.
+
+        A config.toml that had problems when the app started is never rewritten: saving
+        would put defaults over the reader's own lines. The choice holds until quitting.
+        """
         self.settings = settings
+        if self.settings_problems:
+            self.notify(
+                f"Not saved to {self.settings_path}: fix the problems it had at start first.",
+                severity="warning",
+                markup=False,
+            )
+            return
         try:
             save_settings(settings, self.settings_path)
         except OSError as error:

@@ -86,3 +86,17 @@ async def test_a_reserved_key_does_not_quit(make_app):
         await pilot.press("s")
         await settle(pilot)
         assert app.screen.paper.starred
+
+
+async def test_a_config_with_problems_is_never_rewritten(make_app):
+    """Changing the layout in the app while config.toml has a problem keeps the reader's
+    file byte for byte (saving would write defaults over it) and says why."""
+    text = 'theme = "grubvox"\nlayout = "below"\n[keys]\ntoggle_raed = "X"\n'
+    write_settings(text)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert app.said("Not saved to")
+    assert app_config_path().read_text(encoding="utf-8") == text
