@@ -4,9 +4,9 @@ Tagging is pure Python and the largest single cost of importing a paper, while p
 cleaning and SQLite run in the importing process. For a big file a helper process tags
 one batch while the importer prepares the next, which uses a second core (100,000
 synthetic papers: 23.5 s with the helper, 25.9 s without, on two cores shared with the
-FTS thread; `python -m bench.helper`, bench/RESULTS.md). Small files are tagged inline: starting the helper
-costs more than it saves below a few thousand papers, and no real dump is that big. The
-helper is started once per taxonomy and kept for the life of the process, so a
+FTS thread; `python -m bench.helper`, bench/RESULTS.md). Small files are tagged inline:
+starting the helper costs more than it saves below a few thousand papers, and no real
+dump is that big. The helper is started once per taxonomy and kept for the life of the process, so a
 many-file import pays its start-up once.
 
 The helper dies with its parent. It is one plain child process that reads batches from
