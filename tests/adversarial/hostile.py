@@ -99,12 +99,21 @@ def reader_tables(db: Path) -> list[tuple[object, ...]]:
         conn.close()
 
 
-def paper_titles(db: Path) -> list[str]:
+def paper_column(db: Path, column: str) -> list[str]:
+    """One column of every paper, in the order they were imported."""
     conn = sqlite3.connect(db)
     try:
-        return [title for (title,) in conn.execute("SELECT title FROM papers ORDER BY pk")]
+        return [value for (value,) in conn.execute(f"SELECT {column} FROM papers ORDER BY pk")]
     finally:
         conn.close()
+
+
+def paper_titles(db: Path) -> list[str]:
+    return paper_column(db, "title")
+
+
+def paper_ids(db: Path) -> list[str]:
+    return paper_column(db, "id")
 
 
 TOPIC_NAME = Payload(

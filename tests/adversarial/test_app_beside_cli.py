@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 from pathlib import Path
 
 from children import synthetic_dump
-from hostile import integrity
+from hostile import integrity, paper_ids
 from reader_state import reader_state
 from rendered import settle
 
@@ -53,14 +52,6 @@ def read_ids(db: Path) -> set[str]:
         return {pid for pid, state in reader_state(lib).items() if state["read_at"]}
 
 
-def ids(db: Path) -> list[str]:
-    conn = sqlite3.connect(db)
-    try:
-        return [pid for (pid,) in conn.execute("SELECT id FROM papers ORDER BY pk")]
-    finally:
-        conn.close()
-
-
 def highlighted_id(app: PapershelfApp) -> str:
     pk = app.screen.query_one(PaperList).highlighted
     assert pk is not None
@@ -72,7 +63,7 @@ async def test_marks_from_the_app_and_the_cli_all_land(
 ) -> None:
     """The app marks papers while the CLI reads, marks and imports; after both exit every
     mark from both sides is in the file, the file is sound, and each side saw the other's."""
-    papers = ids(stocked)
+    papers = paper_ids(stocked)
     before = read_ids(stocked)
     app_marked: list[str] = []
     app = PapershelfApp(stocked)
@@ -101,6 +92,6 @@ async def test_marks_from_the_app_and_the_cli_all_land(
         seen_by_cli = json.loads(cli(papershelf_script, stocked, "stats", "--json").stdout)
         assert seen_by_cli["read"] == seen_by_app
     assert integrity(stocked) == "ok"
-    assert len(ids(stocked)) == len(papers) + 300
+    assert len(paper_ids(stocked)) == len(papers) + 300
     expected = (before | {papers[2]}) ^ {app_marked[0]} ^ {app_marked[1]}
     assert read_ids(stocked) == expected

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hostile import digest, forbidden, integrity, paper_titles
+from hostile import digest, forbidden, integrity, paper_ids, paper_titles
 
 HEAD = {"format": "papershelf-library", "version": 1}
 Body = Callable[[list[str]], str]
@@ -83,21 +83,13 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-def ids(db: Path) -> list[str]:
-    conn = sqlite3.connect(db)
-    try:
-        return [pid for (pid,) in conn.execute("SELECT id FROM papers ORDER BY pk")]
-    finally:
-        conn.close()
-
-
 @pytest.mark.parametrize("case", REFUSED)
 def test_hostile_export_is_refused_in_one_line(
     case: str, stocked: Path, tmp_path: Path, run_cli
 ) -> None:  # type: ignore[no-untyped-def]
     """A malformed or hostile export is refused in one line naming it; nothing changes."""
     problem, body = REFUSED[case]
-    path = write(tmp_path, f"{case}.json", body(ids(stocked)))
+    path = write(tmp_path, f"{case}.json", body(paper_ids(stocked)))
     before = digest(stocked)
     result = run_cli("import", str(path))
     assert result.exit_code == 1
@@ -114,7 +106,7 @@ def test_hostile_export_restores_only_inert_state(
     an id and a title this library lacks), no control character is stored, every message
     is one line, the library stays consistent."""
     suffix = ".md" if case.startswith("markdown") else ".json"
-    path = write(tmp_path, f"{case}{suffix}", RESTORED[case](ids(stocked)))
+    path = write(tmp_path, f"{case}{suffix}", RESTORED[case](paper_ids(stocked)))
     titles = paper_titles(stocked)
     result = run_cli("import", str(path))
     assert result.exit_code == 0, result.stderr
@@ -146,7 +138,7 @@ def test_hostile_paper_in_an_export_is_created_inert(
         "note": "\x1b[2Jnote",
         "starred": True,
     }
-    path = write(tmp_path, "stranger.json", export({"papers": [entry]})(ids(stocked)))
+    path = write(tmp_path, "stranger.json", export({"papers": [entry]})(paper_ids(stocked)))
     titles = paper_titles(stocked)
     result = run_cli("import", str(path))
     assert result.exit_code == 0, result.stderr

@@ -18,6 +18,7 @@ from hostile import (
     build_hostile_library,
     forbidden,
     hostile_papers,
+    paper_ids,
 )
 
 from papershelf.shelf import open_shelf
@@ -27,16 +28,8 @@ from papershelf.text import clean_latex, one_line
 @pytest.fixture
 def listed(hostile_db: Path, run_cli) -> Path:  # type: ignore[no-untyped-def]
     """The hostile library with a list the reader named by pasting a hostile string."""
-    assert run_cli("list", "add", LIST_NAME.raw, ids(hostile_db)[0]).exit_code == 0
+    assert run_cli("list", "add", LIST_NAME.raw, paper_ids(hostile_db)[0]).exit_code == 0
     return hostile_db
-
-
-def ids(db: Path) -> list[str]:
-    conn = sqlite3.connect(db)
-    try:
-        return [pid for (pid,) in conn.execute("SELECT id FROM papers ORDER BY pk")]
-    finally:
-        conn.close()
 
 
 COMMANDS = {
@@ -57,7 +50,7 @@ COMMANDS = {
 def test_listing_commands_print_data_inertly(listed: Path, run_cli, command: str) -> None:  # type: ignore[no-untyped-def]
     """Titles, topic names, list names and file names reach stdout with every control,
     C1 and bidi character removed."""
-    paper = ids(listed)[1]
+    paper = paper_ids(listed)[1]
     result = run_cli(*(paper if arg == "ID" else arg for arg in COMMANDS[command]))
     assert result.exit_code == 0, result.stderr
     out = result.stdout_bytes.decode("utf-8")
@@ -69,7 +62,7 @@ def test_show_prints_every_paper_inertly(hostile_db: Path, run_cli) -> None:  # 
     """`show` of each hostile paper prints title, topics, links, note and abstract inertly,
     markup-looking text literally."""
     shown = []
-    for pid in ids(hostile_db):
+    for pid in paper_ids(hostile_db):
         result = run_cli("show", pid)
         assert result.exit_code == 0, result.stderr
         out = result.stdout_bytes.decode("utf-8")
@@ -87,7 +80,7 @@ def test_json_output_escapes_controls(hostile_db: Path, run_cli, command: str) -
     args = (
         ["search", "--json", "--limit", "100"]
         if command == "search"
-        else ["show", "--json", ids(hostile_db)[1]]
+        else ["show", "--json", paper_ids(hostile_db)[1]]
     )
     result = run_cli(*args)
     assert result.exit_code == 0
@@ -97,7 +90,7 @@ def test_json_output_escapes_controls(hostile_db: Path, run_cli, command: str) -
 
 def test_installed_script_writes_no_escape_byte(hostile_db: Path, run_script_at) -> None:  # type: ignore[no-untyped-def]
     """The real `papershelf search` and `show` processes write no ESC, C1 or bidi bytes."""
-    for args in (["search", "--limit", "100"], ["show", ids(hostile_db)[1]], ["stats"]):
+    for args in (["search", "--limit", "100"], ["show", paper_ids(hostile_db)[1]], ["stats"]):
         result = run_script_at(hostile_db, *args)
         assert result.returncode == 0, result.stderr
         assert b"\x1b" not in result.stdout and b"\x1b" not in result.stderr
