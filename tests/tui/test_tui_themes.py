@@ -3,7 +3,8 @@ ones, hints legible.
 
 Colours are read from what the app draws (the composed screen, cell by cell), not from
 the CSS, so a style that resolves differently from what the stylesheet meant is caught.
-The ANSI themes leave colours to the terminal's palette and are not measured here.
+The ANSI themes leave colours to the terminal's palette and are not measured here. Each
+theme is measured at two sizes; at 80 columns the sidebar starts hidden and `h` shows it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from tui_helpers import RecordingApp, settle
 
 from tui.styles import TEXT_CONTRAST, contrast
 from tui.widgets.paper_list import READ_CONTRAST, PaperList
+
+HINTS = ("[a]", "[u]", "unread/all", "b adds")
+"""Muted sidebar text; the narrow sidebar leaves the key hints out."""
 
 
 def drawn(app: RecordingApp) -> Iterator[Segment]:
@@ -53,12 +57,17 @@ def builtin_themes() -> list[str]:
     return sorted(name for name in BUILTIN_THEMES if not name.startswith("ansi"))
 
 
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)], ids=["120x36", "80x24"])
 @pytest.mark.parametrize("theme", builtin_themes())
-async def test_read_is_dimmer_and_hints_are_legible(theme: str, library: Path) -> None:
+async def test_read_is_dimmer_and_hints_are_legible(
+    theme: str, size: tuple[int, int], library: Path
+) -> None:
     app = RecordingApp(library)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=size) as pilot:
         app.theme = theme
         await settle(pilot)
+        if size[0] < 100:
+            await pilot.press("h")
         await pilot.press("a", "down", "space", "down", "down", "down")
         await settle(pilot)
         shown = app.screen.query_one(PaperList).pks
@@ -68,7 +77,9 @@ async def test_read_is_dimmer_and_hints_are_legible(theme: str, library: Path) -
         read, unread = contrast(read_fg, list_bg), contrast(unread_fg, list_bg)
         assert read < unread, f"{theme}: read {read:.2f} is not dimmer than unread {unread:.2f}"
         assert read >= READ_CONTRAST, f"{theme}: read titles fade out ({read:.2f}:1)"
-        for hint in ("[a]", "[u]", "unread/all", "b adds"):
+        hints = [hint for hint in HINTS if any(hint in seg.text for seg in drawn(app))]
+        assert len(hints) >= 2, "the sidebar shows almost no hints"
+        for hint in hints:
             fg, bg = colors_of(app, hint)
             ratio = contrast(fg, bg)
             assert ratio >= TEXT_CONTRAST, f"{theme}: {hint!r} at {ratio:.2f}:1"
