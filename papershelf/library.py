@@ -371,6 +371,11 @@ class Library:
             0
         ]
         starred = self.conn.execute("SELECT count(*) FROM state WHERE starred = 1").fetchone()[0]
+        # Papers the reader marked not interested leave the unread view; the counts agree.
+        dismissed = self.conn.execute(
+            """SELECT count(*) FROM not_interested n LEFT JOIN state s ON s.paper = n.paper
+               WHERE s.read_at IS NULL"""
+        ).fetchone()[0]
         with_code = self.conn.execute(
             "SELECT count(*) FROM papers WHERE code_url IS NOT NULL"
         ).fetchone()[0]
@@ -385,7 +390,8 @@ class Library:
         return {
             "papers": total,
             "read": read,
-            "unread": total - read,
+            "unread": total - read - dismissed,
+            "not_interested": dismissed,
             "starred": starred,
             "with_code": with_code,
             "topics": topics,

@@ -177,6 +177,19 @@ def test_not_interested_leaves_the_unread_view_and_undo_takes_it_back(shelf: She
     assert pk in shelf.search.run(Query.parse("is:unread"))
 
 
+def test_stats_counts_unread_as_the_unread_view_does(shelf: Shelf) -> None:
+    """`papershelf stats` leaves papers marked not interested out of its unread count,
+    as the sidebar and `is:unread` do, and counts them on their own."""
+    Journal(shelf.lib).apply(NotInterested((pk_of(shelf, RETRIEVAL[1][0]),)))
+    result = CliRunner().invoke(cli, ["--db", str(shelf.lib.path), "stats", "--json"])
+    figures = json.loads(result.output)
+    unread_view = len(shelf.search.run(Query.parse("is:unread")))
+    assert (figures["unread"], figures["not_interested"]) == (unread_view, 1)
+    assert figures["unread"] == len(PAPERS) - 1
+    line = CliRunner().invoke(cli, ["--db", str(shelf.lib.path), "stats"]).output.splitlines()[0]
+    assert line.endswith(", 1 not interested")
+
+
 def test_an_empty_library_has_no_neighbours_and_ranks_nothing(tmp_path: Path) -> None:
     with open_shelf(tmp_path / "empty.db") as empty:
         assert list(empty.search.run(Query.parse("sort:for-you"))) == []

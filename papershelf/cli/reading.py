@@ -316,6 +316,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     click.echo(
         f"{figures['papers']} papers: {figures['unread']} unread, {figures['read']} read, "
         f"{figures['starred']} starred, {figures['with_code']} with code"
+        + (f", {figures['not_interested']} not interested" if figures["not_interested"] else "")
     )
     for slug, count in figures["topics"].items():  # type: ignore[attr-defined]
         click.echo(f"  {count:6}  {one_line(names.get(slug, slug))}")
